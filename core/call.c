@@ -1,0 +1,222 @@
+/*
+ * core/call.c: the services table handed to connectors, and the per-call
+ * record (error, warnings) those services write to.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define REDACTED "[REDACTED]"
+
+void uats__call_init(uats_call *call, uats_conn *conn, uats_error *err)
+{
+    memset(call, 0, sizeof *call);
+    call->conn = conn;
+    call->module = conn ? conn->module : NULL;
+    call->err = err;
+    uats__err_clear(err);
+}
+
+char *uats__redact(const uats_conn *conn, const char *s)
+{
+    char *out = uats__strdup(s);
+    if (!out || !conn || !conn->secrets)
+        return out;
+    for (const char **secret = conn->secrets; *secret; secret++) {
+        size_t slen = strlen(*secret), rlen = strlen(REDACTED);
+        char *hit;
+        size_t from = 0;
+        while ((hit = strstr(out + from, *secret)) != NULL) {
+            size_t pos = (size_t)(hit - out), len = strlen(out);
+            char *grown = uats__malloc(len - slen + rlen + 1);
+            if (!grown) {
+                uats__free_mem(out);
+                return NULL;
+            }
+            memcpy(grown, out, pos);
+            memcpy(grown + pos, REDACTED, rlen);
+            memcpy(grown + pos + rlen, hit + slen, len - pos - slen + 1);
+            uats__free_mem(out);
+            out = grown;
+            from = pos + rlen;
+        }
+    }
+    return out;
+}
+
+void uats__logv(const uats_ctx *ctx, const uats_conn *conn, const char *connector,
+                uats_log_level level, const char *fmt, va_list ap)
+{
+    if (!ctx || !ctx->log_fn || level > ctx->log_level)
+        return;
+    char line[2048];
+    vsnprintf(line, sizeof line, fmt, ap);
+    char *clean = uats__redact(conn, line);
+    /* If memory ran out we cannot redact, so we must not print. */
+    if (clean) {
+        ctx->log_fn(level, connector, clean, ctx->log_userdata);
+        uats__free_mem(clean);
+    }
+}
+
+void uats__log(const uats_ctx *ctx, const uats_conn *conn, const char *connector,
+               uats_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    uats__logv(ctx, conn, connector, level, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- services ---- */
+
+static void *host_alloc(size_t size) { return uats__malloc(size); }
+static void host_free(void *ptr) { uats__free_mem(ptr); }
+static char *host_strdup(const char *s) { return uats__strdup(s); }
+
+static const uats_ctx *ctx_of(const uats_call *call)
+{
+    return call && call->conn ? call->conn->ctx : NULL;
+}
+
+static const char *name_of(const uats_call *call)
+{
+    return call && call->module ? call->module->desc.name : NULL;
+}
+
+static void host_log(uats_call *call, uats_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    uats__logv(ctx_of(call), call ? call->conn : NULL, name_of(call), level, fmt, ap);
+    va_end(ap);
+}
+
+/* Store a redacted copy of text into a fixed buffer. */
+static void put_redacted(const uats_call *call, char *dst, size_t size, const char *text)
+{
+    char *clean = uats__redact(call->conn, text);
+    uats__copy_str(dst, size, clean ? clean : "(message withheld: out of memory)");
+    uats__free_mem(clean);
+}
+
+static uats_code record_failure(uats_call *call, uats_code code, long http_status,
+                                const char *vendor_message, const char *fmt, va_list ap)
+{
+    char text[UATS_ERROR_SIZE * 2];
+    if (!call)
+        return code;
+    vsnprintf(text, sizeof text, fmt, ap);
+    if (call->failed) {
+        host_log(call, UATS_LOG_DEBUG, "later failure (not reported): %s", text);
+        return code;
+    }
+    call->failed = true;
+    uats_error *err = call->err;
+    err->code = code;
+    err->http_status = http_status;
+    put_redacted(call, err->text, sizeof err->text, text);
+    if (vendor_message)
+        put_redacted(call, err->vendor_message, sizeof err->vendor_message,
+                     vendor_message);
+    uats__copy_str(err->connector, sizeof err->connector, name_of(call));
+    return code;
+}
+
+static uats_code host_fail(uats_call *call, uats_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_failure(call, code, 0, NULL, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static uats_code host_fail_vendor(uats_call *call, uats_code code, long http_status,
+                                  const char *vendor_message, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_failure(call, code, http_status, vendor_message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static uats_code host_warn(uats_call *call, const char *field, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    if (!call || !call->warnings)
+        return UATS_OK; /* this operation has nobody to warn */
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    char *clean = uats__redact(call->conn, text);
+    if (!clean)
+        return UATS_E_NOMEM;
+    host_log(call, UATS_LOG_INFO, "warning: %s: %s", field ? field : "", clean);
+    uats_code rc = uats__warnings_add(call->warnings, field, clean);
+    uats__free_mem(clean);
+    return rc;
+}
+
+static const char *host_option(uats_call *call, const char *name)
+{
+    if (!call || !call->conn || !name)
+        return NULL;
+    json_t *opts = json_object_get(call->conn->config, "options");
+    return json_string_value(json_object_get(opts, name));
+}
+
+static const char *host_credential(uats_call *call, const char *name)
+{
+    if (!call || !call->conn || !name)
+        return NULL;
+    json_t *creds = json_object_get(call->conn->config, "credentials");
+    return json_string_value(json_object_get(creds, name));
+}
+
+static const char *host_base_url(uats_call *call)
+{
+    return call && call->conn ? call->conn->base_url : NULL;
+}
+
+static uats_code host_unpack(uats_call *call, json_t *root, const char *what,
+                             const char *fmt, ...)
+{
+    json_error_t jerr;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = json_vunpack_ex(root, &jerr, 0, fmt, ap);
+    va_end(ap);
+    if (rc == 0)
+        return UATS_OK;
+    return host_fail(call, UATS_E_VENDOR, "unexpected %s in the vendor's response: %s",
+                     what ? what : "data", jerr.text);
+}
+
+static uats_code host_time_from_epoch_ms(int64_t ms, char out[UATS_TIME_SIZE])
+{
+    return uats__time_from_epoch_ms(ms, out);
+}
+
+const uats_host_api uats__host_api = {
+    .struct_size = sizeof(uats_host_api),
+    .abi_major = UATS_ABI_MAJOR,
+    .abi_minor = UATS_ABI_MINOR,
+    .alloc = host_alloc,
+    .free = host_free,
+    .strdup = host_strdup,
+    .log = host_log,
+    .fail = host_fail,
+    .fail_vendor = host_fail_vendor,
+    .warn = host_warn,
+    .option = host_option,
+    .credential = host_credential,
+    .base_url = host_base_url,
+    .unpack = host_unpack,
+    .time_from_epoch_ms = host_time_from_epoch_ms,
+};

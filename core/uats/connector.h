@@ -1,0 +1,283 @@
+/*
+ * uats/connector.h: the connector ABI. The only uats header a connector
+ * module includes. Connectors never link against libuats: everything they
+ * need from the core arrives in the uats_host_api table handed to their entry
+ * point, so one module works with every libuats of the same ABI major.
+ *
+ * A connector is a libtool module (lever.la -> lever.so) that exports exactly
+ * one symbol, <name>_LTX_uats_connector_entry, written for you by
+ * UATS_CONNECTOR_DEFINE. Link it with
+ *     -module -avoid-version -export-symbols-regex '_LTX_uats_connector_entry$'
+ * The core calls the entry once per load with its services table and receives
+ * a descriptor: identity, capabilities and hooks. See docs/abi.md.
+ *
+ * ---- ABI rules ---------------------------------------------------------------
+ * 1. Versions. UATS_ABI_MAJOR changes only when an existing field or hook
+ *    changes meaning or type; then nothing built for another major loads.
+ *    UATS_ABI_MINOR grows when fields are appended. The core loads a module
+ *    whose major equals its own and whose minor is no newer than its own, and
+ *    refuses the rest with UATS_E_ABI_MISMATCH naming both versions.
+ * 2. Tables only grow. uats_host_api and uats_connector start with
+ *    struct_size and the ABI version; fields are appended at the end under a
+ *    comment naming the minor that added them, never reordered, retyped or
+ *    removed (a retired field stays as a dead slot). The core copies a
+ *    descriptor's first struct_size bytes into zeroed memory, so hooks a module
+ *    predates read as NULL. A connector must check host->struct_size (or
+ *    host->abi_minor) before using a host service newer than ABI 1.0.
+ * 3. Sizes are checked before anything is called: a descriptor shorter than
+ *    the ABI 1.0 layout is refused as UATS_E_BAD_MODULE.
+ * 4. Capabilities match hooks: each UATS_CAP_* bit declared needs its hook and
+ *    each hook needs its bit; otherwise the module is refused. A missing hook
+ *    means "unsupported": the host gets UATS_E_UNSUPPORTED, never a crash.
+ * 5. The descriptor is read once, at load; the core keeps its own copy. Later
+ *    changes to it have no effect. It and every string it points to must live
+ *    as long as the module is loaded (use static storage).
+ * 6. Memory crosses the boundary only as documented per field: "borrowed"
+ *    means the other side keeps ownership and the pointer is valid for the
+ *    stated time; "new" means the receiver owns it and frees it as stated.
+ *    json_t values follow jansson's reference counting: a json_t passed to a
+ *    hook is borrowed; one returned through an out-parameter is a new
+ *    reference that the core releases.
+ *
+ * ---- Threads ---------------------------------------------------------------
+ * The entry point is called once, under the core's loader lock. open() and
+ * close() run once per connection. Every other hook may run concurrently on
+ * the same connection state from several threads: keep per-call data on the
+ * stack and guard anything shared in the state. Host services are
+ * thread-safe; a uats_call is used only by the thread running the hook.
+ */
+#ifndef UATS_CONNECTOR_H
+#define UATS_CONNECTOR_H
+
+#include <jansson.h>
+#include <uats/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The connector ABI implemented by this header. Independent of the library's
+ * soname and of the package version (see sdk/README.md). */
+#define UATS_ABI_MAJOR 1
+#define UATS_ABI_MINOR 0
+
+/* Room for a timestamp written by host->time_from_epoch: "2026-01-02T03:04:05.123Z". */
+#define UATS_TIME_SIZE 32
+
+/*
+ * One operation in progress (open, create, get, add attachment). Opaque and
+ * owned by the core; valid only during the hook it is passed to, and only on
+ * the thread running that hook. Host services take it to know which
+ * connection, which error record and which warning list they act on.
+ */
+typedef struct uats_call uats_call;
+
+/*
+ * A vendor option the connector accepts in the connection's "options"
+ * object. The core rejects a connection that sets an option the connector
+ * does not list, or omits a required one, before open() is called. Options
+ * are strings. This struct is frozen: it is used in arrays, so it can never
+ * grow; a richer form would be a new descriptor field.
+ */
+typedef struct uats_option_spec {
+    const char *name;  /* e.g. "perform_as"; NULL ends the array */
+    unsigned flags;    /* UATS_OPTION_* */
+    const char *help;  /* one line for `uats connectors` and docs */
+} uats_option_spec;
+
+#define UATS_OPTION_REQUIRED (1u << 0) /* open fails with UATS_E_CONFIG without it */
+#define UATS_OPTION_SECRET   (1u << 1) /* value is redacted from logs and errors */
+
+/*
+ * Services the core offers to connectors: host -> connector, append-only.
+ * Every service is thread-safe. Strings returned are borrowed unless a
+ * comment says otherwise.
+ */
+typedef struct uats_host_api {
+    size_t struct_size;   /* sizeof(uats_host_api) in the core that built it */
+    uint16_t abi_major;   /* UATS_ABI_MAJOR of the core */
+    uint16_t abi_minor;   /* UATS_ABI_MINOR of the core */
+
+    /* ---- ABI 1.0 ---- */
+
+    /* Memory. Anything a connector hands to the core for freeing (none in
+     * ABI 1.0 except json_t, which jansson manages) must come from alloc.
+     * alloc returns NULL when out of memory; free accepts NULL. strdup
+     * returns a new copy owned by the caller (free with host->free). */
+    void *(*alloc)(size_t size);
+    void (*free)(void *ptr);
+    char *(*strdup)(const char *s);
+
+    /* Log a line through the host's log callback, prefixed with the
+     * connector's name. Credentials and secret options are redacted. */
+    void (*log)(uats_call *call, uats_log_level level, const char *fmt, ...)
+        UATS_PRINTF(3, 4);
+
+    /* Record why the call failed and return code, so a hook can write
+     * `return host->fail(call, UATS_E_VALIDATION, "...")`. The message is
+     * for humans; secrets are redacted. The first failure recorded in a call
+     * wins; later ones are logged at debug level. */
+    uats_code (*fail)(uats_call *call, uats_code code, const char *fmt, ...)
+        UATS_PRINTF(3, 4);
+
+    /* Same, for a vendor answer: the HTTP status and the vendor's own error
+     * text (borrowed, may be NULL; copied and truncated to fit) are kept
+     * apart from uats' message so hosts can show both. */
+    uats_code (*fail_vendor)(uats_call *call, uats_code code, long http_status,
+                             const char *vendor_message, const char *fmt, ...)
+        UATS_PRINTF(5, 6);
+
+    /* Report that an input field could not be stored by this vendor (or was
+     * degraded): field is the unified JSON path, e.g. "phone_numbers[1].type".
+     * Warnings reach the host with the result; nothing is dropped silently.
+     * Returns UATS_E_NOMEM if the warning could not be recorded. */
+    uats_code (*warn)(uats_call *call, const char *field, const char *fmt, ...)
+        UATS_PRINTF(3, 4);
+
+    /* The value of a vendor option declared in uats_connector.options, or
+     * NULL if the connection does not set it. Borrowed: valid until the
+     * connection is closed. */
+    const char *(*option)(uats_call *call, const char *name);
+
+    /* A credential of the connection, or NULL if absent. Names: "api_key",
+     * "token" (OAuth/bearer access token), "username", "password",
+     * "client_id", "client_secret", "refresh_token". "$env:NAME" references
+     * are already resolved. Borrowed: valid until the connection is closed.
+     * Never log or copy these into messages: the core redacts them from
+     * everything it prints, but only the core's copies. */
+    const char *(*credential)(uats_call *call, const char *name);
+
+    /* The base URL to use: the connection's "base_url" if set, else the
+     * descriptor's default_base_url. No trailing slash. Borrowed: valid
+     * until the connection is closed. */
+    const char *(*base_url)(uats_call *call);
+
+    /* Check and extract a vendor JSON response with jansson's json_unpack
+     * format. On mismatch, records UATS_E_VENDOR with jansson's description
+     * and `what` (e.g. "opportunity"), and returns it. */
+    uats_code (*unpack)(uats_call *call, json_t *root, const char *what,
+                        const char *fmt, ...);
+
+    /* Write the ISO 8601 UTC form of a Unix time given in milliseconds into
+     * out (UATS_TIME_SIZE bytes): "2026-01-02T03:04:05Z", with ".mmm" only
+     * when ms has a fraction. Returns UATS_E_INVALID_INPUT outside years
+     * 0001..9999. */
+    uats_code (*time_from_epoch_ms)(int64_t ms, char out[UATS_TIME_SIZE]);
+
+    /* ---- ABI 1.1 fields go below this line ---- */
+} uats_host_api;
+
+/*
+ * The connector's descriptor: connector -> host, append-only. Define it as a
+ * static const object and export it with UATS_CONNECTOR_DEFINE.
+ */
+typedef struct uats_connector {
+    size_t struct_size;   /* sizeof(uats_connector): set by UATS_CONNECTOR_INIT */
+    uint16_t abi_major;   /* UATS_ABI_MAJOR the module was built with */
+    uint16_t abi_minor;   /* UATS_ABI_MINOR the module was built with */
+
+    /* ---- ABI 1.0 ---- */
+
+    /* Identity. name is [a-z0-9_]+ and must equal the module's file name
+     * without extension ("lever" for lever.so); it is how hosts pick the
+     * connector. version is the connector's own version string. vendor is
+     * the product's display name ("Lever"). description: one line. */
+    const char *name;
+    const char *version;
+    const char *vendor;
+    const char *description;
+
+    /* Where the vendor's API lives (https://...), used unless the connection
+     * sets "base_url". May be NULL when every account has its own host; then
+     * a connection without base_url is refused. */
+    const char *default_base_url;
+
+    uint32_t caps;                    /* UATS_CAP_* bits, matching the hooks */
+    const uats_option_spec *options;  /* ends with a NULL name; NULL = none */
+
+    /* Called once when a host opens a connection, after the core has checked
+     * the configuration against `options`. May check options and credentials
+     * and set *state (any pointer, or left NULL); return UATS_OK or a failure
+     * recorded with host->fail. Optional. */
+    uats_code (*open)(uats_call *call, void **state);
+
+    /* Releases what open() set up. Called once, after every call on the
+     * connection has returned. Optional. */
+    void (*close)(void *state);
+
+    /* Create a candidate. input is the validated unified create input in
+     * canonical JSON (docs/model.md), borrowed for the duration of the call.
+     * On success set *out to a new reference to the unified Candidate as the
+     * vendor stored it (with "remote_data"); the core validates it and takes
+     * the reference. Report each input field the vendor cannot hold with
+     * host->warn. Never retry a create yourself. */
+    uats_code (*create_candidate)(uats_call *call, void *state,
+                                  const json_t *input, json_t **out);
+
+    /* Fetch one candidate by the vendor's id (borrowed). On success *out is a
+     * new reference to the unified Candidate (with "remote_data"). A missing
+     * candidate is UATS_E_NOT_FOUND. */
+    uats_code (*get_candidate)(uats_call *call, void *state, const char *id,
+                               json_t **out);
+
+    /* Attach a file to a candidate. input is the validated unified
+     * attachment input (file_name, content_type, type, and data as base64 or
+     * url), borrowed. On success *out is a new reference to the unified
+     * Attachment. */
+    uats_code (*add_attachment)(uats_call *call, void *state,
+                                const char *candidate_id, const json_t *input,
+                                json_t **out);
+
+    /* ---- ABI 1.1 fields go below this line ---- */
+} uats_connector;
+
+/* Initializer for the header fields of a uats_connector. */
+#define UATS_CONNECTOR_INIT \
+    .struct_size = sizeof(uats_connector), \
+    .abi_major = UATS_ABI_MAJOR, \
+    .abi_minor = UATS_ABI_MINOR
+
+/* The entry point's type. Returns the descriptor (borrowed: static storage)
+ * or NULL if the module cannot work with this host. */
+typedef const uats_connector *uats_connector_entry_fn(const uats_host_api *host);
+
+/* The symbol the core looks up (libltdl tries "<module>_LTX_" + this first). */
+#define UATS_CONNECTOR_ENTRY_SYMBOL "uats_connector_entry"
+
+/*
+ * The host's services table, set by the entry point before any hook runs.
+ * Hidden, so that modules never see each other's copy.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((visibility("hidden")))
+#endif
+extern const uats_host_api *uats_host;
+
+/*
+ * UATS_CONNECTOR_DEFINE(modname, descriptor): put this in exactly one source
+ * file of the module. modname is the module's file name without extension
+ * (lever), descriptor a static const uats_connector. It defines uats_host
+ * and the exported entry point modname_LTX_uats_connector_entry, which the
+ * libltdl loader finds even when several connectors are preloaded into one
+ * static program.
+ */
+#define UATS_CONNECTOR_DEFINE(modname, descriptor) \
+    UATS_CONNECTOR_DEFINE_(modname, descriptor)
+
+/* The indirection lets modname be a macro (-DMODNAME=lever) that expands
+ * before it is pasted into the symbol name. */
+#define UATS_CONNECTOR_DEFINE_(modname, descriptor)                           \
+    const uats_host_api *uats_host;                                           \
+    UATS_EXPORT const uats_connector *                                        \
+    modname##_LTX_uats_connector_entry(const uats_host_api *host);            \
+    UATS_EXPORT const uats_connector *                                        \
+    modname##_LTX_uats_connector_entry(const uats_host_api *host)             \
+    {                                                                         \
+        uats_host = host; /* the core checks the versions */                  \
+        return &(descriptor);                                                 \
+    }
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UATS_CONNECTOR_H */
