@@ -71,6 +71,10 @@ typedef enum uats_log_level {
 #define UATS_CAP_GET_CANDIDATE     (1u << 1)
 #define UATS_CAP_ADD_ATTACHMENT    (1u << 2)
 
+/* Flags of a connector's vendor options (uats_option_spec, uats_module_option). */
+#define UATS_OPTION_REQUIRED (1u << 0) /* a connection without it is UATS_E_CONFIG */
+#define UATS_OPTION_SECRET   (1u << 1) /* its value is redacted like a credential */
+
 #ifdef __cplusplus
 }
 #endif

@@ -85,8 +85,7 @@ typedef struct uats_option_spec {
     const char *help;  /* one line for `uats connectors` and docs */
 } uats_option_spec;
 
-#define UATS_OPTION_REQUIRED (1u << 0) /* open fails with UATS_E_CONFIG without it */
-#define UATS_OPTION_SECRET   (1u << 1) /* value is redacted from logs and errors */
+/* UATS_OPTION_REQUIRED and UATS_OPTION_SECRET: see uats/common.h. */
 
 /*
  * Services the core offers to connectors: host -> connector, append-only.

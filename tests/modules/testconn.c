@@ -55,7 +55,8 @@ static uats_code test_create(uats_call *call, void *state, const json_t *input,
         return (uats_code)atoi(first + 7);
     if (first && strcmp(first, "no-output") == 0)
         return UATS_OK;
-    uats_host->log(call, UATS_LOG_DEBUG, "creating with key %s", key);
+    uats_host->log(call, UATS_LOG_DEBUG, "creating with key %s and signing key %s", key,
+                   uats_host->option(call, "signing_key") ? uats_host->option(call, "signing_key") : "-");
     if (json_object_get(input, "races"))
         uats_host->warn(call, "races", "the test vendor has no field for races");
     json_t *cand = json_deep_copy(input);
@@ -66,7 +67,8 @@ static uats_code test_create(uats_call *call, void *state, const json_t *input,
     json_object_del(cand, "remote_fields");
     json_object_set_new(cand, "id", json_string("t-1"));
     json_object_set_new(cand, "remote_data",
-                        json_pack("{s:s, s:s}", "account", (const char *)state, "id", "t-1"));
+                        json_pack("{s:s, s:s, s:s}", "account", (const char *)state, "id", "t-1",
+                                  "base_url", uats_host->base_url(call)));
     if (first && strcmp(first, "bad-output") == 0)
         json_object_set_new(cand, "email_addresses",
                             json_pack("[{s:s, s:s}]", "value", "x@example.com", "type",
