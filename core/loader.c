@@ -256,7 +256,9 @@ static lt_dlhandle open_module(uats_ctx *ctx, const char *path, const char *stem
     lt_dladvise advise;
     lt_dlhandle h = NULL;
     if (lt_dladvise_init(&advise) == 0) {
-        /* local: modules must not resolve each other's symbols. */
+        /* ext: a name without extension finds name.la, then name.so.
+         * local: modules must not resolve each other's symbols. */
+        lt_dladvise_ext(&advise);
         lt_dladvise_local(&advise);
         h = lt_dlopenadvise(path, advise);
         lt_dladvise_destroy(&advise);

@@ -294,6 +294,15 @@ START_TEST(libtool_archive_in_build_tree)
                                                UATS_CAP_GET_CANDIDATE |
                                                UATS_CAP_ADD_ATTACHMENT);
     uats_ctx_free(ctx);
+
+    /* A path without extension: libltdl tries .la, then .so. */
+    char path[1100];
+    uats_error err;
+    snprintf(path, sizeof path, "%s/memory", dir);
+    ctx = new_ctx();
+    ck_assert_int_eq(uats_ctx_load_file(ctx, path, &err), UATS_OK);
+    ck_assert_ptr_nonnull(uats_ctx_find(ctx, "memory"));
+    uats_ctx_free(ctx);
 }
 END_TEST
 
