@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "http.h"
 
 #define REDACTED "[REDACTED]"
 
@@ -20,30 +20,42 @@ void uats__call_init(uats_call *call, uats_conn *conn, uats_error *err)
     uats__err_clear(err);
 }
 
+static char *replace_all(char *out, const char *secret)
+{
+    size_t slen = strlen(secret), rlen = strlen(REDACTED), from = 0;
+    char *hit;
+    if (!slen)
+        return out;
+    while ((hit = strstr(out + from, secret)) != NULL) {
+        size_t pos = (size_t)(hit - out), len = strlen(out);
+        char *grown = uats__malloc(len - slen + rlen + 1);
+        if (!grown) {
+            uats__free_mem(out);
+            return NULL;
+        }
+        memcpy(grown, out, pos);
+        memcpy(grown + pos, REDACTED, rlen);
+        memcpy(grown + pos + rlen, hit + slen, len - pos - slen + 1);
+        uats__free_mem(out);
+        out = grown;
+        from = pos + rlen;
+    }
+    return out;
+}
+
 char *uats__redact(const uats_conn *conn, const char *s)
 {
     char *out = uats__strdup(s);
-    if (!out || !conn || !conn->secrets)
+    if (!out || !conn)
         return out;
-    for (const char **secret = conn->secrets; *secret; secret++) {
-        size_t slen = strlen(*secret), rlen = strlen(REDACTED);
-        char *hit;
-        size_t from = 0;
-        while ((hit = strstr(out + from, *secret)) != NULL) {
-            size_t pos = (size_t)(hit - out), len = strlen(out);
-            char *grown = uats__malloc(len - slen + rlen + 1);
-            if (!grown) {
-                uats__free_mem(out);
-                return NULL;
-            }
-            memcpy(grown, out, pos);
-            memcpy(grown + pos, REDACTED, rlen);
-            memcpy(grown + pos + rlen, hit + slen, len - pos - slen + 1);
-            uats__free_mem(out);
-            out = grown;
-            from = pos + rlen;
-        }
-    }
+    uats_conn *c = (uats_conn *)conn; /* the lock is not part of the value */
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; out && i < c->nsecrets; i++)
+        out = replace_all(out, c->secrets[i]);
+    for (size_t i = 0; out && i < 2; i++)
+        if (c->slots[i])
+            out = replace_all(out, c->slots[i]);
+    pthread_mutex_unlock(&c->lock);
     return out;
 }
 
@@ -198,6 +210,21 @@ static uats_code host_unpack(uats_call *call, json_t *root, const char *what,
                      what ? what : "data", jerr.text);
 }
 
+static void *host_base64_decode(uats_call *call, const char *b64, size_t *len)
+{
+    size_t n = 0;
+    if (!b64 || !uats__is_base64(b64, strlen(b64))) {
+        host_fail(call, UATS_E_INVALID_INPUT, "data is not valid base64");
+        return NULL;
+    }
+    void *out = uats__base64_decode(b64, strlen(b64), &n);
+    if (!out)
+        host_fail(call, UATS_E_NOMEM, "out of memory");
+    else if (len)
+        *len = n;
+    return out;
+}
+
 static uats_code host_time_from_epoch_ms(int64_t ms, char out[UATS_TIME_SIZE])
 {
     return uats__time_from_epoch_ms(ms, out);
@@ -219,4 +246,20 @@ const uats_host_api uats__host_api = {
     .base_url = host_base_url,
     .unpack = host_unpack,
     .time_from_epoch_ms = host_time_from_epoch_ms,
+    .base64_decode = host_base64_decode,
+    .http_new = uats__http_new,
+    .http_query = uats__http_query,
+    .http_header = uats__http_header,
+    .http_json_body = uats__http_json_body,
+    .http_form_field = uats__http_form_field,
+    .http_form_file = uats__http_form_file,
+    .http_accept = uats__http_accept,
+    .http_idempotent = uats__http_idempotent,
+    .http_send = uats__http_send,
+    .http_status = uats__http_status,
+    .http_resp_header = uats__http_resp_header,
+    .http_resp_body = uats__http_resp_body,
+    .http_resp_json = uats__http_resp_json,
+    .http_resp_free = uats__http_resp_free,
+    .oauth_param = uats__oauth_param,
 };

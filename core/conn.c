@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "http.h"
 
 #define ENV_PREFIX "$env:"
 
@@ -23,8 +23,9 @@ static const struct {
     {"refresh_token", false}, {"token_url", true}, {"scopes", true},
 };
 
-static const char *const top_level_keys[] = {"connector", "base_url", "credentials",
-                                             "options", NULL};
+static const char *const top_level_keys[] = {
+    "connector", "base_url", "credentials", "options", "timeouts", "retry", "rate",
+    "max_response_bytes", "allow_insecure_http", NULL};
 
 static uats_code config_error(uats_error *err, const char *field, const char *fmt, ...)
     UATS_PRINTF(3, 4);
@@ -80,17 +81,56 @@ static const uats_option_spec *find_option(const uats_module *m, const char *nam
     return NULL;
 }
 
-static uats_code add_secret(uats_conn *conn, size_t *n, const char *value)
+static uats_code add_secret(uats_conn *conn, const char *value)
 {
     if (!value || !*value)
         return UATS_OK;
-    const char **s = uats__realloc(conn->secrets, (*n + 2) * sizeof *s);
+    char **s = uats__realloc(conn->secrets, (conn->nsecrets + 1) * sizeof *s);
     if (!s)
         return UATS_E_NOMEM;
     conn->secrets = s;
-    s[(*n)++] = value;
-    s[*n] = NULL;
+    if (!(s[conn->nsecrets] = uats__strdup(value)))
+        return UATS_E_NOMEM;
+    conn->nsecrets++;
     return UATS_OK;
+}
+
+static void wipe(char *s)
+{
+    if (s) {
+        memset(s, 0, strlen(s));
+        uats__free_mem(s);
+    }
+}
+
+void uats__conn_secret_slot(uats_conn *conn, int slot, const char *value)
+{
+    char *copy = value ? uats__strdup(value) : NULL;
+    pthread_mutex_lock(&conn->lock);
+    wipe(conn->slots[slot]);
+    conn->slots[slot] = copy;
+    pthread_mutex_unlock(&conn->lock);
+}
+
+void uats_conn_set_token_callback(uats_conn *conn, uats_token_fn *fn, void *userdata)
+{
+    pthread_mutex_lock(&conn->lock);
+    conn->token_fn = fn;
+    conn->token_userdata = userdata;
+    pthread_mutex_unlock(&conn->lock);
+}
+
+void uats__conn_token_rotated(uats_conn *conn, const char *refresh_token)
+{
+    pthread_mutex_lock(&conn->lock);
+    uats_token_fn *fn = conn->token_fn;
+    void *userdata = conn->token_userdata;
+    pthread_mutex_unlock(&conn->lock);
+    uats__log(conn->ctx, conn, conn->module->desc.name, UATS_LOG_INFO,
+              "the vendor rotated the refresh token%s",
+              fn ? "" : "; no token callback is set, so the new one is not persisted");
+    if (fn)
+        fn(conn, refresh_token, userdata);
 }
 
 /* Check conn->config in place (resolving $env: references) and collect the
@@ -101,7 +141,6 @@ static uats_code check_config(uats_conn *conn, uats_error *err)
     const char *key;
     json_t *value;
     char where[96];
-    size_t nsecrets = 0;
 
     json_object_foreach(cfg, key, value) {
         size_t i = 0;
@@ -109,7 +148,8 @@ static uats_code check_config(uats_conn *conn, uats_error *err)
             i++;
         if (!top_level_keys[i])
             return config_error(err, key, "unknown configuration key \"%s\" (known: "
-                                "connector, base_url, credentials, options)", key);
+                                "connector, base_url, credentials, options, timeouts, "
+                                "retry, rate, max_response_bytes, allow_insecure_http)", key);
     }
     json_t *base = json_object_get(cfg, "base_url");
     if (base) {
@@ -139,7 +179,7 @@ static uats_code check_config(uats_conn *conn, uats_error *err)
     json_object_foreach(creds, key, value) {
         bool is_public = false;
         is_credential(key, &is_public);
-        if (!is_public && add_secret(conn, &nsecrets, json_string_value(value)) != UATS_OK)
+        if (!is_public && add_secret(conn, json_string_value(value)) != UATS_OK)
             return uats__err_set(err, UATS_E_NOMEM, "out of memory");
     }
 
@@ -162,7 +202,7 @@ static uats_code check_config(uats_conn *conn, uats_error *err)
         if ((o->flags & UATS_OPTION_REQUIRED) && !v)
             return config_error(err, o->name, "connector %s requires option \"%s\" (%s)",
                                 conn->module->desc.name, o->name, o->help ? o->help : "");
-        if ((o->flags & UATS_OPTION_SECRET) && add_secret(conn, &nsecrets, v) != UATS_OK)
+        if ((o->flags & UATS_OPTION_SECRET) && add_secret(conn, v) != UATS_OK)
             return uats__err_set(err, UATS_E_NOMEM, "out of memory");
     }
 
@@ -179,9 +219,14 @@ static uats_code check_config(uats_conn *conn, uats_error *err)
 
 static void conn_free(uats_conn *conn)
 {
+    uats__http_conn_free(conn);
     json_decref(conn->config);
     uats__free_mem(conn->base_url);
+    for (size_t i = 0; i < conn->nsecrets; i++)
+        wipe(conn->secrets[i]);
     uats__free_mem(conn->secrets);
+    wipe(conn->slots[0]);
+    wipe(conn->slots[1]);
     pthread_mutex_destroy(&conn->lock);
     uats__free_mem(conn);
 }
@@ -216,6 +261,8 @@ uats_code uats_conn_open(uats_ctx *ctx, const json_t *config, uats_conn **out,
     conn->config = json_deep_copy(config);
     uats_code rc = conn->config ? check_config(conn, err)
                                 : uats__err_set(err, UATS_E_NOMEM, "out of memory");
+    if (rc == UATS_OK)
+        rc = uats__http_conn_init(conn, err);
     if (rc == UATS_OK && m->desc.open) {
         uats_error local;
         uats_call call;

@@ -120,16 +120,29 @@ struct uats_ctx {
 extern const uats_host_api uats__host_api;
 
 /* ---- connections (conn.c) ---- */
+struct conn_http;
+
 struct uats_conn {
     uats_ctx *ctx;
     const uats_module *module;
-    json_t *config;          /* canonical copy, with credentials resolved */
+    json_t *config;          /* copy of the configuration, $env: resolved */
     char *base_url;
-    const char **secrets;    /* borrowed from config; NULL-terminated */
     void *state;             /* the connector's */
-    pthread_mutex_t lock;    /* guards last_error */
+    struct conn_http *http;  /* transport state (http_conn.c) */
+    pthread_mutex_t lock;    /* guards last_error and the secrets */
     uats_error last_error;
+    char **secrets;          /* owned copies of every secret value */
+    size_t nsecrets;
+    char *slots[2];          /* secrets that change: OAuth access and refresh tokens */
+    uats_token_fn *token_fn;
+    void *token_userdata;
 };
+
+/* Replace secret slot (0: access token, 1: refresh token) with a copy of
+ * value, so the redactor knows it. */
+void uats__conn_secret_slot(uats_conn *conn, int slot, const char *value);
+/* Tell the host its refresh token was rotated. */
+void uats__conn_token_rotated(uats_conn *conn, const char *refresh_token);
 
 /* ---- calls and logging (call.c, log.c) ---- */
 struct uats_call {

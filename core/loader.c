@@ -222,6 +222,15 @@ static uats_code check_descriptor(uats_ctx *ctx, const char *path,
                           has_cap ? "declared" : "not declared",
                           hook ? "present" : "missing");
     }
+    if (d->api_key_style > UATS_KEY_QUERY ||
+        ((d->api_key_style == UATS_KEY_HEADER || d->api_key_style == UATS_KEY_QUERY) &&
+         (!d->api_key_name || !*d->api_key_name)))
+        return reject(ctx, path, UATS_E_BAD_MODULE, err,
+                      "api_key_style %u is unknown or lacks api_key_name",
+                      (unsigned)d->api_key_style);
+    if (!(d->rate_per_sec >= 0 && d->rate_per_sec < 1e6))
+        return reject(ctx, path, UATS_E_BAD_MODULE, err,
+                      "rate_per_sec must be a number from 0 (unpaced) to 1e6");
     size_t n = 0;
     for (; d->options && d->options[n].name; n++) {
         if (n == MAX_OPTIONS || !valid_name(d->options[n].name))

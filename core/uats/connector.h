@@ -88,6 +88,21 @@ typedef struct uats_option_spec {
 /* UATS_OPTION_REQUIRED and UATS_OPTION_SECRET: see uats/common.h. */
 
 /*
+ * An HTTP request being built, and a response received. Opaque, owned by the
+ * core. A request is consumed by host->http_send (also when it fails); a
+ * response is released with host->http_resp_free. Both belong to the call
+ * that created them and must not outlive it.
+ */
+typedef struct uats_http_req uats_http_req;
+typedef struct uats_http_resp uats_http_resp;
+
+/* How the "api_key" credential is sent (uats_connector.api_key_style). */
+#define UATS_KEY_BASIC_USER 0 /* Basic auth, key as user, empty password (default) */
+#define UATS_KEY_BEARER     1 /* Authorization: Bearer <key> */
+#define UATS_KEY_HEADER     2 /* header api_key_name: <api_key_prefix><key> */
+#define UATS_KEY_QUERY      3 /* query parameter api_key_name=<key> */
+
+/*
  * Services the core offers to connectors: host -> connector, append-only.
  * Every service is thread-safe. Strings returned are borrowed unless a
  * comment says otherwise.
@@ -163,6 +178,78 @@ typedef struct uats_host_api {
      * 0001..9999. */
     uats_code (*time_from_epoch_ms)(int64_t ms, char out[UATS_TIME_SIZE]);
 
+    /* Decode standard base64 (as in attachment inputs' "data"). Returns new
+     * memory (host->free) holding *len bytes plus a NUL, or NULL with
+     * UATS_E_INVALID_INPUT or UATS_E_NOMEM recorded on the call. */
+    void *(*base64_decode)(uats_call *call, const char *b64, size_t *len);
+
+    /*
+     * HTTP. Every request goes through the core's transport: base URL,
+     * authentication from the connection's credentials, timeouts, retries
+     * with backoff and Retry-After, pacing to the connector's declared rate,
+     * size caps, TLS, redirects (same origin only), keep-alive and logging
+     * with secrets redacted. Connectors never call libcurl.
+     *
+     * http_new starts a request: method ("GET", "POST", "PUT", "PATCH",
+     * "DELETE") and a path below the base URL, in which each "%s" is
+     * replaced by the next argument percent-encoded as one path segment
+     * (only %s and %% may appear). NULL when out of memory (recorded).
+     */
+    uats_http_req *(*http_new)(uats_call *call, const char *method,
+                               const char *path, ...) UATS_PRINTF(3, 4);
+
+    /* Add a query parameter (name and value copied, percent-encoded). */
+    uats_code (*http_query)(uats_http_req *req, const char *name, const char *value);
+
+    /* Add a request header (copied). Authentication headers are added by
+     * the core; do not set them. */
+    uats_code (*http_header)(uats_http_req *req, const char *name, const char *value);
+
+    /* Send body (borrowed, serialised now) as application/json. */
+    uats_code (*http_json_body)(uats_http_req *req, const json_t *body);
+
+    /* multipart/form-data: a plain field (copied), or a file part whose
+     * bytes are borrowed until http_send returns (streamed, not copied). */
+    uats_code (*http_form_field)(uats_http_req *req, const char *name, const char *value);
+    uats_code (*http_form_file)(uats_http_req *req, const char *name,
+                                const char *file_name, const char *content_type,
+                                const void *data, size_t len);
+
+    /* By default a status of 300 or more makes http_send fail with the
+     * matching code (401 UATS_E_AUTH, 403 UATS_E_FORBIDDEN, 404
+     * UATS_E_NOT_FOUND, 409 UATS_E_CONFLICT, 400/422 UATS_E_VALIDATION, 429
+     * UATS_E_RATE_LIMITED, other UATS_E_VENDOR) and the vendor's message.
+     * http_accept makes `status` an ordinary answer the connector handles. */
+    void (*http_accept)(uats_http_req *req, long status);
+
+    /* Whether the request may be repeated without harm. Defaults: GET, PUT,
+     * DELETE yes; POST, PATCH no. An RPC-style read sent as POST may say yes;
+     * a create must not. Non-idempotent requests are retried only when the
+     * vendor certainly did not process them. */
+    void (*http_idempotent)(uats_http_req *req, int idempotent);
+
+    /* Send it (consuming req) and wait for the answer. UATS_OK sets *resp
+     * (new: http_resp_free). Failures are recorded on the call:
+     * UATS_E_TRANSPORT, UATS_E_TIMEOUT, UATS_E_OUTCOME_UNKNOWN (sent, no
+     * answer: never retried for non-idempotent requests), UATS_E_TOO_LARGE,
+     * the status codes above, UATS_E_CONFIG (plain http to a remote host). */
+    uats_code (*http_send)(uats_http_req *req, uats_http_resp **resp);
+
+    long (*http_status)(const uats_http_resp *resp);
+    /* A response header (any case), borrowed from resp; NULL if absent. */
+    const char *(*http_resp_header)(const uats_http_resp *resp, const char *name);
+    /* The raw body, borrowed from resp (NUL-terminated; *len excludes it). */
+    const char *(*http_resp_body)(const uats_http_resp *resp, size_t *len);
+    /* The body as JSON, parsed on first use; borrowed from resp. NULL, with
+     * UATS_E_VENDOR recorded, when it is not JSON (an HTML error page,
+     * truncated or invalid UTF-8 text). */
+    json_t *(*http_resp_json)(uats_http_resp *resp);
+    void (*http_resp_free)(uats_http_resp *resp);
+
+    /* Add a parameter to the OAuth 2.0 token request of this connection
+     * (e.g. Greenhouse's "sub", the acting user). Only from open(). */
+    uats_code (*oauth_param)(uats_call *call, const char *name, const char *value);
+
     /* ---- ABI 1.1 fields go below this line ---- */
 } uats_host_api;
 
@@ -193,6 +280,29 @@ typedef struct uats_connector {
 
     uint32_t caps;                    /* UATS_CAP_* bits, matching the hooks */
     const uats_option_spec *options;  /* ends with a NULL name; NULL = none */
+
+    /* Authentication. The core picks it from the connection's credentials:
+     * "token" is sent as a Bearer token; "client_id" and "client_secret"
+     * get an OAuth 2.0 access token (client credentials grant, or refresh
+     * grant when "refresh_token" is set) from credentials.token_url or
+     * oauth_token_url; "api_key" is sent as api_key_style says;
+     * "username"/"password" as Basic. */
+    uint32_t api_key_style;           /* UATS_KEY_* */
+    const char *api_key_name;         /* header or query name for HEADER, QUERY */
+    const char *api_key_prefix;       /* HEADER: text before the key, e.g. "Token token=" */
+    const char *oauth_token_url;      /* default token endpoint, or NULL */
+
+    /* The vendor's documented request rate: the core paces every
+     * connection to it (a token bucket shared by the connection's threads).
+     * 0 means not documented: no pacing beyond rate-limit headers. */
+    double rate_per_sec;
+    uint32_t rate_burst;              /* bucket size; 0 means 1 */
+
+    /* Where the vendor's error bodies keep their message: dotted JSON paths
+     * tried in order ("message", "errors.0.message"); a path ending at an
+     * array of strings joins them. NULL-terminated; NULL uses "message",
+     * "error_description", "error.message", "error", "errors". */
+    const char *const *error_message_paths;
 
     /* Called once when a host opens a connection, after the core has checked
      * the configuration against `options`. May check options and credentials

@@ -59,7 +59,9 @@ typedef struct uats_error {
     char field[128];                      /* input field at fault (JSON path), or "" */
     char text[UATS_ERROR_SIZE];           /* what failed, for humans */
     char vendor_message[UATS_ERROR_SIZE]; /* the vendor's own error text, or "" */
-    char reserved_[128];                  /* room for future fields; zeroed */
+    long retry_after;                     /* rate limited: seconds the vendor asked
+                                             to wait (Retry-After), else 0 */
+    char reserved_[120];                  /* room for future fields; zeroed */
 } uats_error;
 
 /* A fixed English sentence for code; never NULL (unknown codes included).
@@ -469,6 +471,18 @@ const uats_module *uats_conn_module(const uats_conn *conn);
 /* The detail of the last failed operation on conn from any thread, copied
  * into *err (for callers that passed no uats_error). Returns its code. */
 uats_code uats_conn_last_error(uats_conn *conn, uats_error *err);
+
+/* What the vendor's rate-limit headers (X-RateLimit-Limit, -Remaining,
+ * -Reset) said on the connection's latest answer; -1 where unknown. The
+ * core already paces requests by them. */
+void uats_conn_rate_limit(uats_conn *conn, long *limit, long *remaining, long *reset);
+
+/* Called when an OAuth 2.0 token answer carries a new refresh token (the
+ * vendor rotated it): persist it, or the connection cannot be reopened
+ * later. refresh_token is borrowed for the call. Runs on the thread of the
+ * operation that renewed the token; must be thread-safe. */
+typedef void uats_token_fn(uats_conn *conn, const char *refresh_token, void *userdata);
+void uats_conn_set_token_callback(uats_conn *conn, uats_token_fn *fn, void *userdata);
 
 /* ------------------------------------------------------------------------
  * Operations

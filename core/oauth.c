@@ -1,0 +1,177 @@
+/*
+ * core/oauth.c: OAuth 2.0 access tokens for connections configured with a
+ * client id and secret: the client-credentials grant, or the refresh grant
+ * when a refresh token is configured. A token is fetched on first use,
+ * shared by every thread of the connection, renewed shortly before it
+ * expires and once after a 401, and handed to the redactor so that it never
+ * appears in a log line or message. A rotated refresh token goes to the
+ * host's callback so it can be persisted.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "http.h"
+
+struct oauth_state {
+    pthread_mutex_t lock;     /* one fetch at a time; others wait for it */
+    const char *token_url;    /* borrowed from the configuration or descriptor */
+    const char *client_id, *client_secret, *scopes;
+    char *refresh_token;      /* current; owned */
+    json_t *params;           /* extra form parameters from the connector */
+    char *access_token;       /* owned */
+    double renew_at;          /* monotonic seconds */
+};
+
+bool uats__oauth_wanted(const uats_conn *conn)
+{
+    json_t *creds = json_object_get(conn->config, "credentials");
+    return json_object_get(creds, "client_id") && json_object_get(creds, "client_secret") &&
+           !json_object_get(creds, "token");
+}
+
+static const char *cred(const uats_conn *conn, const char *name)
+{
+    return json_string_value(json_object_get(json_object_get(conn->config, "credentials"), name));
+}
+
+uats_code uats__oauth_init(uats_conn *conn, uats_error *err)
+{
+    oauth_state *o = uats__calloc(1, sizeof *o);
+    if (!o)
+        return uats__err_set(err, UATS_E_NOMEM, "out of memory");
+    pthread_mutex_init(&o->lock, NULL);
+    o->token_url = cred(conn, "token_url");
+    if (!o->token_url)
+        o->token_url = conn->module->desc.oauth_token_url;
+    o->client_id = cred(conn, "client_id");
+    o->client_secret = cred(conn, "client_secret");
+    o->scopes = cred(conn, "scopes");
+    o->params = json_object();
+    if (cred(conn, "refresh_token"))
+        o->refresh_token = uats__strdup(cred(conn, "refresh_token"));
+    conn->http->oauth = o;
+    if (!o->params || (cred(conn, "refresh_token") && !o->refresh_token))
+        return uats__err_set(err, UATS_E_NOMEM, "out of memory");
+    if (!o->token_url) {
+        uats__err_set(err, UATS_E_CONFIG, "connector %s has no OAuth token endpoint: set "
+                      "credentials.token_url", conn->module->desc.name);
+        if (err)
+            uats__copy_str(err->field, sizeof err->field, "credentials.token_url");
+        return UATS_E_CONFIG;
+    }
+    return uats__http_check_url(o->token_url, &conn->http->policy, err);
+}
+
+void uats__oauth_free(oauth_state *o)
+{
+    if (!o)
+        return;
+    json_decref(o->params);
+    if (o->access_token)
+        memset(o->access_token, 0, strlen(o->access_token));
+    uats__free_mem(o->access_token);
+    if (o->refresh_token)
+        memset(o->refresh_token, 0, strlen(o->refresh_token));
+    uats__free_mem(o->refresh_token);
+    pthread_mutex_destroy(&o->lock);
+    uats__free_mem(o);
+}
+
+uats_code uats__oauth_param(uats_call *call, const char *name, const char *value)
+{
+    oauth_state *o = call && call->conn ? call->conn->http->oauth : NULL;
+    if (!o)
+        return UATS_OK; /* this connection does not use OAuth: nothing to add */
+    if (!name || !value)
+        return uats__host_api.fail(call, UATS_E_INTERNAL, "oauth_param without name or value");
+    pthread_mutex_lock(&o->lock);
+    int failed = json_object_set_new(o->params, name, json_string(value));
+    pthread_mutex_unlock(&o->lock);
+    return failed ? uats__host_api.fail(call, UATS_E_NOMEM, "out of memory") : UATS_OK;
+}
+
+/* Ask the token endpoint. Called with o->lock held. */
+static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
+{
+    uats_http_req *req = uats__http_new_internal(call, "POST", o->token_url);
+    uats_http_resp *resp = NULL;
+    const char *key;
+    json_t *value;
+    if (!req)
+        return UATS_E_NOMEM;
+    uats__http_basic(req, o->client_id, o->client_secret);
+    if (o->refresh_token) {
+        uats__http_form_urlencoded(req, "grant_type", "refresh_token");
+        uats__http_form_urlencoded(req, "refresh_token", o->refresh_token);
+    } else {
+        uats__http_form_urlencoded(req, "grant_type", "client_credentials");
+    }
+    if (o->scopes)
+        uats__http_form_urlencoded(req, "scope", o->scopes);
+    json_object_foreach(o->params, key, value)
+        uats__http_form_urlencoded(req, key, json_string_value(value));
+    uats_code rc = uats__http_send(req, &resp);
+    if (rc != UATS_OK) {
+        if (rc == UATS_E_VALIDATION || rc == UATS_E_AUTH || rc == UATS_E_FORBIDDEN)
+            call->err->code = rc = UATS_E_AUTH; /* a refused grant is an auth failure */
+        return rc;
+    }
+    json_t *doc = uats__http_resp_json(resp);
+    const char *access = NULL, *refresh = NULL;
+    json_int_t expires = 3600; /* RFC 6749 makes expires_in optional */
+    if (!doc || json_unpack(doc, "{s:s, s?I, s?s}", "access_token", &access, "expires_in",
+                            &expires, "refresh_token", &refresh) != 0 || !*access) {
+        if (doc)
+            uats__host_api.fail(call, UATS_E_AUTH, "the token endpoint's answer has no "
+                                "access_token");
+        uats__http_resp_free(resp);
+        return UATS_E_AUTH;
+    }
+    char *copy = uats__strdup(access);
+    char *new_refresh = refresh && (!o->refresh_token || strcmp(refresh, o->refresh_token))
+                            ? uats__strdup(refresh) : NULL;
+    uats__http_resp_free(resp);
+    if (!copy || (refresh && !new_refresh && (!o->refresh_token || strcmp(refresh, o->refresh_token)))) {
+        uats__free_mem(copy);
+        uats__free_mem(new_refresh);
+        return uats__host_api.fail(call, UATS_E_NOMEM, "out of memory");
+    }
+    if (o->access_token)
+        memset(o->access_token, 0, strlen(o->access_token));
+    uats__free_mem(o->access_token);
+    o->access_token = copy;
+    /* Renew a minute early, or halfway for short-lived tokens. */
+    double life = expires > 0 ? (double)expires : 3600;
+    o->renew_at = uats__monotonic() + (life > 120 ? life - 60 : life / 2);
+    uats__conn_secret_slot(call->conn, 0, copy);
+    if (new_refresh) {
+        uats__free_mem(o->refresh_token);
+        o->refresh_token = new_refresh;
+        uats__conn_secret_slot(call->conn, 1, new_refresh);
+        *rotated = uats__strdup(new_refresh);
+    }
+    uats__log(call->conn->ctx, call->conn, call->module->desc.name, UATS_LOG_DEBUG,
+              "obtained an OAuth access token valid for %lld s", (long long)expires);
+    return UATS_OK;
+}
+
+uats_code uats__oauth_token(uats_call *call, bool renew, char **token)
+{
+    oauth_state *o = call->conn->http->oauth;
+    char *rotated = NULL;
+    uats_code rc = UATS_OK;
+    *token = NULL;
+    pthread_mutex_lock(&o->lock);
+    if (renew || !o->access_token || uats__monotonic() >= o->renew_at)
+        rc = fetch(call, o, &rotated);
+    if (rc == UATS_OK && !(*token = uats__strdup(o->access_token)))
+        rc = uats__host_api.fail(call, UATS_E_NOMEM, "out of memory");
+    pthread_mutex_unlock(&o->lock);
+    if (rotated) {
+        uats__conn_token_rotated(call->conn, rotated);
+        memset(rotated, 0, strlen(rotated));
+        uats__free_mem(rotated);
+    }
+    return rc;
+}
