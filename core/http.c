@@ -434,6 +434,8 @@ json_t *uats__http_resp_json(uats_http_resp *resp)
     return resp->json;
 }
 
+static bool is_idempotent(const uats_http_req *req);
+
 /* ---- curl callbacks ---- */
 
 static size_t on_body(char *data, size_t size, size_t n, void *userdata)
@@ -673,6 +675,8 @@ static outcome classify(CURLcode rc, bool sent, bool too_large)
         return sent ? UNKNOWN : NOT_SENT_TIMEOUT;
     case CURLE_WRITE_ERROR:
         return too_large ? TOO_LARGE : FAILED;
+    case CURLE_FILESIZE_EXCEEDED:
+        return TOO_LARGE;
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
@@ -753,6 +757,12 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)pol->max_body_bytes);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    /* libcurl silently resends a request once when a reused connection
+     * closes before any answer. Harmless for a GET, a duplicate candidate
+     * for a create: non-idempotent requests always open a fresh connection
+     * (which later requests may then reuse). */
+    if (!is_idempotent(req))
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     if (user) {
         curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(h, CURLOPT_USERNAME, user);
@@ -874,11 +884,14 @@ static uats_code status_code(long status)
 }
 
 /* Find the vendor's message in an error body along the connector's paths. */
-static void vendor_message(const uats_call *call, uats_http_resp *resp, char *out, size_t size)
+static void vendor_message(const uats_http_req *req, uats_http_resp *resp, char *out,
+                           size_t size)
 {
     static const char *const defaults[] = {"message", "error_description", "error.message",
                                            "error", "errors", NULL};
-    const char *const *paths = call->module->desc.error_message_paths;
+    /* RFC 6749 section 5.2, for the token endpoint. */
+    static const char *const oauth[] = {"error_description", "error", NULL};
+    const char *const *paths = req->internal ? oauth : req->call->module->desc.error_message_paths;
     json_error_t jerr;
     out[0] = '\0';
     json_t *doc = resp->body.len ? json_loadb(resp->body.data, resp->body.len,
@@ -1134,7 +1147,7 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
                 goto done;
             }
             char vendor[UATS_ERROR_SIZE];
-            vendor_message(call, resp, vendor, sizeof vendor);
+            vendor_message(req, resp, vendor, sizeof vendor);
             long ra = retry_after_seconds(resp);
             rc = uats__host_api.fail_vendor(
                 call, status_code(st), st, vendor[0] ? vendor : NULL,
