@@ -1067,6 +1067,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 
 emu_server *emu_start(void)
 {
+    return emu_start_port(0);
+}
+
+emu_server *emu_start_port(unsigned port)
+{
+    if (port > 65535) {
+        fprintf(stderr, "emu_start: port %u is out of range\n", port);
+        return NULL;
+    }
     emu_server *srv = calloc(1, sizeof *srv);
     if (!srv) {
         fprintf(stderr, "emu_start: out of memory\n");
@@ -1082,7 +1091,7 @@ emu_server *emu_start(void)
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
-    sin.sin_port = htons(0);
+    sin.sin_port = htons((uint16_t)port);
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
     srv->daemon = MHD_start_daemon(
@@ -1096,7 +1105,8 @@ emu_server *emu_start(void)
         MHD_OPTION_CONNECTION_TIMEOUT, 0u,
         MHD_OPTION_END);
     if (!srv->daemon) {
-        fprintf(stderr, "emu_start: cannot start the HTTP daemon on 127.0.0.1\n");
+        fprintf(stderr, "emu_start: cannot start the HTTP daemon on 127.0.0.1:%u%s\n", port,
+                port ? " (is the port in use?)" : "");
         goto fail;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);

@@ -1,5 +1,5 @@
 /*
- * tests/emulator/emu.h: a small kit for writing stateful vendor emulators:
+ * emulator/emu.h: a small kit for writing stateful vendor emulators:
  * HTTP servers on 127.0.0.1 (ephemeral port, libmicrohttpd) that route by
  * method and path pattern, parse JSON and multipart bodies, record every
  * request, count TCP connections, and inject faults per route.
@@ -39,6 +39,9 @@ typedef void emu_handler(const emu_request *req, emu_response *resp, void *userd
 /* Start a server on 127.0.0.1 with a port the kernel picks. NULL on failure
  * (reason on stderr). */
 emu_server *emu_start(void);
+
+/* The same on a given port (0: the kernel picks). */
+emu_server *emu_start_port(unsigned port);
 
 /* Stop it: waits for handlers in progress, frees everything. NULL is fine. */
 void emu_stop(emu_server *srv);
