@@ -199,9 +199,9 @@ static uats_code check_descriptor(uats_ctx *ctx, const char *path,
         return reject(ctx, path, UATS_E_BAD_MODULE, err,
                       "descriptor is %zu bytes, smaller than the ABI 1.0 layout (%zu)",
                       d->struct_size, (size_t)DESC_V1_0_SIZE);
-    if (!valid_name(d->name))
+    if (!valid_name(d->name) || strncmp(d->name, "lib", 3) == 0)
         return reject(ctx, path, UATS_E_BAD_MODULE, err,
-                      "descriptor name is missing or not [a-z0-9_]{1,31}");
+                      "descriptor name is missing, not [a-z0-9_]{1,31}, or starts with \"lib\"");
     if (strcmp(d->name, stem) != 0)
         return reject(ctx, path, UATS_E_BAD_MODULE, err,
                       "descriptor names connector '%s' but the file is '%s'",
@@ -372,7 +372,10 @@ static uats_code load_dir(uats_ctx *ctx, const char *dir, uats_error *err)
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         const char *dot = strrchr(e->d_name, '.');
-        if (!dot || e->d_name[0] == '.' || (strcmp(dot, ".la") && strcmp(dot, ".so")))
+        /* Connector names never start with "lib": such files are helper
+         * libraries that happen to share the directory. */
+        if (!dot || e->d_name[0] == '.' || strncmp(e->d_name, "lib", 3) == 0 ||
+            (strcmp(dot, ".la") && strcmp(dot, ".so")))
             continue;
         if (count == cap) {
             cap = cap ? cap * 2 : 16;

@@ -61,6 +61,8 @@ int main(int argc, char **argv)
     uats_warnings *warnings;
     int status = 1;
 
+    /* Line-buffered, so that warnings on stderr interleave in order. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (uats_ctx_new(&ctx, &err) != UATS_OK)
         return die("starting", &err);
     if (uats_ctx_load(ctx, &err) != UATS_OK)
@@ -123,30 +125,36 @@ int main(int argc, char **argv)
            uats_get_string(created, UATS_F_LAST_NAME));
 
     uats_object *cover = uats_object_new(UATS_KIND_ATTACHMENT_INPUT);
+    static const char letter[] = "Dear team, I would like to join the engine project.\n";
     if (!cover ||
-        uats_set_string(cover, UATS_F_FILE_NAME, "cover.pdf", &err) != UATS_OK ||
-        uats_set_string(cover, UATS_F_ATTACHMENT_TYPE, "COVER_LETTER", &err) != UATS_OK ||
-        uats_set_string(cover, UATS_F_URL, "https://files.example.com/cover.pdf",
-                        &err) != UATS_OK ||
-        uats_attachment_add(conn, id, cover, &attachment, NULL, &err) != UATS_OK) {
+        uats_set_string(cover, UATS_F_FILE_NAME, "cover-letter.txt", &err) != UATS_OK ||
+        uats_set_string(cover, UATS_F_CONTENT_TYPE, "text/plain", &err) != UATS_OK ||
+        uats_set_data(cover, letter, sizeof letter - 1, &err) != UATS_OK ||
+        uats_attachment_add(conn, id, cover, &attachment, &warnings, &err) != UATS_OK) {
         status = die("adding a cover letter", &err);
         uats_object_free(cover);
         uats_object_free(created);
         goto out_conn;
     }
+    for (size_t i = 0; i < uats_warnings_count(warnings); i++)
+        fprintf(stderr, "warning: %s: %s\n", uats_warning_field(warnings, i),
+                uats_warning_message(warnings, i));
+    uats_warnings_free(warnings);
     uats_object_free(cover);
     printf("added attachment %s\n", uats_get_string(attachment, UATS_F_ID));
 
     if (uats_candidate_get(conn, id, &fetched, &err) != UATS_OK) {
         status = die("reading the candidate back", &err);
     } else {
-        char *json = uats_object_to_text(fetched, 0);
+        json_t *doc = uats_object_to_json(fetched, 0);
+        char *json = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
         printf("candidate as unified JSON:\n%s\n", json ? json : "(out of memory)");
+        json_decref(doc);
         const char *email;
         int type = uats_list_typed(fetched, UATS_F_EMAIL_ADDRESSES, 0, &email);
-        printf("first email: %s (%s)\n", email,
-               uats_type_name(UATS_F_EMAIL_ADDRESSES, type));
-        uats_free(json);
+        printf("first email: %s (type %s)\n", email,
+               type > 0 ? uats_type_name(UATS_F_EMAIL_ADDRESSES, type) : "not given");
+        free(json);
         uats_object_free(fetched);
         status = 0;
     }

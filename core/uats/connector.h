@@ -264,9 +264,9 @@ typedef struct uats_connector {
 
     /* ---- ABI 1.0 ---- */
 
-    /* Identity. name is [a-z0-9_]+ and must equal the module's file name
-     * without extension ("lever" for lever.so); it is how hosts pick the
-     * connector. version is the connector's own version string. vendor is
+    /* Identity. name is [a-z0-9_]+, does not start with "lib", and must
+     * equal the module's file name without extension ("lever" for
+     * lever.so); it is how hosts pick the connector. version is the connector's own version string. vendor is
      * the product's display name ("Lever"). description: one line. */
     const char *name;
     const char *version;
