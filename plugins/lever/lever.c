@@ -255,9 +255,11 @@ static const uats_connector lever_connector = {
      * (partners) go as Bearer when the connection gives "token". */
     .api_key_style = UATS_KEY_BASIC_USER,
     .oauth_token_url = NULL, /* not confirmed in Lever's docs: hosts set token_url */
-    /* ~10 requests/s steady, bursts to ~20 (README.md, Sources). */
-    .rate_per_sec = 10,
-    .rate_burst = 20,
+    /* Lever allows ~10 requests/s steady with bursts to ~20 (README.md,
+     * Sources). Pace 10% under both: network jitter can bunch requests
+     * that left evenly spaced, and a 429 costs more than the margin. */
+    .rate_per_sec = 9,
+    .rate_burst = 18,
     .error_message_paths = error_paths,
     .create_candidate = lever_create,
     .get_candidate = lever_get,
