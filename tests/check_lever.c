@@ -330,6 +330,41 @@ START_TEST(fault_matrix_on_every_hook)
 }
 END_TEST
 
+START_TEST(timeouts_before_and_after_sending)
+{
+    uats_object *in = input(ada), *out;
+    uats_error err;
+    uats_conn *quick = open_lever("\"options\": {\"perform_as\": \"" USER "\"}, "
+                                  "\"timeouts\": {\"total_ms\": 300}");
+    /* Lever created it, but the answer came too late: unknown, not retried. */
+    emu_fault late = {.kind = EMU_FAULT_DELAY_AFTER, .delay_ms = 1200};
+    ck_assert_int_eq(emu_fault_push(emu, "POST", "/v1/opportunities", &late), 0);
+    ck_assert_int_eq(uats_candidate_create(quick, in, &out, NULL, &err), UATS_E_OUTCOME_UNKNOWN);
+    ck_assert_uint_eq(emu_count(emu, "POST", "/v1/opportunities"), 1);
+    ck_assert_uint_eq(lever_emu_opportunity_count(lever), 1);
+    /* A read in the same situation is simply asked again. */
+    ck_assert_int_eq(emu_fault_push(emu, "GET", "/v1/opportunities/:id", &late), 0);
+    ck_assert_int_eq(uats_candidate_get(quick, "missing", &out, &err), UATS_E_NOT_FOUND);
+    ck_assert_uint_eq(emu_count(emu, "GET", "/v1/opportunities/:id"), 2);
+    uats_conn_close(quick);
+
+    /* Nothing listens behind a full accept queue: the create is never sent. */
+    unsigned port;
+    emu_blackhole *bh = emu_blackhole_open(&port);
+    char config[512];
+    uats_conn *dead;
+    snprintf(config, sizeof config, "{\"connector\": \"lever\", \"base_url\": "
+             "\"http://127.0.0.1:%u/v1\", \"credentials\": {\"api_key\": \"" KEY "\"}, "
+             "\"options\": {\"perform_as\": \"" USER "\"}, \"timeouts\": {\"connect_ms\": 200},"
+             " \"retry\": {\"max_attempts\": 2, \"base_delay_ms\": 5}}", port);
+    ck_assert_int_eq(uats_conn_open_str(ctx, config, &dead, &err), UATS_OK);
+    ck_assert_int_eq(uats_candidate_create(dead, in, &out, NULL, &err), UATS_E_TIMEOUT);
+    uats_conn_close(dead);
+    emu_blackhole_close(bh);
+    uats_object_free(in);
+}
+END_TEST
+
 START_TEST(rate_limited_vendor_is_paced)
 {
     /* A second server whose Lever enforces 10/s with a bucket of 20: 40
@@ -367,6 +402,7 @@ int main(void)
     tcase_add_test(tc, writes_need_perform_as_before_any_request);
     tcase_add_test(tc, vendor_errors_keep_levers_message);
     tcase_add_test(tc, fault_matrix_on_every_hook);
+    tcase_add_test(tc, timeouts_before_and_after_sending);
     tcase_add_test(tc, rate_limited_vendor_is_paced);
     suite_add_tcase(s, tc);
     return run_suite(s);
