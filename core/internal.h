@@ -66,6 +66,10 @@ const schema_node *uats__schema_find(const schema_node *root, const char *path);
 uats_code uats__validate(const schema_node *node, const json_t *in,
                          const char *path, json_t **out, uats_error *err);
 
+/* The canonical copy of an object that may still be incomplete (required
+ * keys and rules across keys not checked): for output. */
+uats_code uats__canonical(const schema_node *node, const json_t *in, json_t **out);
+
 /* Format checks shared with the host services. */
 bool uats__is_date(const char *s);
 bool uats__is_datetime(const char *s);

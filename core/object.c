@@ -78,7 +78,9 @@ uats_code uats_object_from_text(uats_kind kind, const char *text, size_t len,
         *out = NULL;
     if (!text)
         return uats__err_set(err, UATS_E_INVALID_INPUT, "no JSON text given");
-    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    /* JSON_ALLOW_NUL: "\u0000" is valid JSON; the schema check then
+     * refuses it naming the field, rather than a parser flag. */
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (!doc) {
         if (json_error_code(&jerr) == json_error_out_of_memory)
             return uats__err_set(err, UATS_E_NOMEM, "out of memory");
@@ -96,10 +98,10 @@ json_t *uats_object_to_json(const uats_object *obj, unsigned flags)
     json_t *out;
     if (!obj)
         return NULL;
-    /* Re-validating yields the canonical key order whatever order the
-     * setters ran in; it cannot fail on content, only on memory. */
-    if (uats__validate(uats__schema_root(obj->kind), obj->root, "", &out, NULL) !=
-        UATS_OK)
+    /* Rebuilding yields the canonical key order whatever order the setters
+     * ran in. Every value was checked when set, and an object still being
+     * built may lack required keys, so only memory can make this fail. */
+    if (uats__canonical(uats__schema_root(obj->kind), obj->root, &out) != UATS_OK)
         return NULL;
     if (!(flags & UATS_JSON_REMOTE_DATA))
         json_object_del(out, "remote_data");
@@ -218,15 +220,37 @@ static void unset_at(json_t *root, const char *path)
         json_object_del(root, seg);
 }
 
-/* Validate value (taken) against loc and store it. */
-static uats_code store(uats_object *obj, const located *loc, json_t *value,
+/* An error about the value at path: the code, the message, and the field. */
+static uats_code value_error(uats_error *err, uats_code code, const char *path,
+                             const char *what)
+{
+    uats__err_set(err, code, "%s: %s", path, what);
+    if (err && code == UATS_E_INVALID_INPUT)
+        uats__copy_str(err->field, sizeof err->field, path);
+    return code;
+}
+
+/* A JSON string for value, telling invalid UTF-8 from lack of memory. */
+static json_t *new_string(const char *value, uats_code *why)
+{
+    json_t *s = json_string(value);
+    if (!s) {
+        json_t *probe = json_string("");
+        *why = probe ? UATS_E_INVALID_INPUT : UATS_E_NOMEM;
+        json_decref(probe);
+    }
+    return s;
+}
+
+/* Validate value (taken) against loc and store it. why: the reason value
+ * is NULL, if it is. */
+static uats_code store(uats_object *obj, const located *loc, json_t *value, uats_code why,
                        uats_error *err)
 {
     json_t *copy;
     if (!value)
-        return uats__err_set(err, UATS_E_INVALID_INPUT,
-                             "%s: value is not valid UTF-8 or memory ran out",
-                             loc->path);
+        return value_error(err, why, loc->path,
+                           why == UATS_E_NOMEM ? "out of memory" : "not valid UTF-8");
     uats_code rc = uats__validate(loc->node, value, loc->path, &copy, err);
     json_decref(value);
     if (rc != UATS_OK)
@@ -302,7 +326,9 @@ uats_code uats_set_string(uats_object *obj, uats_field field, const char *value,
         unset_at(obj->root, loc.path);
         return UATS_OK;
     }
-    return store(obj, &loc, json_string(value), err);
+    uats_code why = UATS_OK;
+    json_t *s = new_string(value, &why);
+    return store(obj, &loc, s, why, err);
 }
 
 uats_code uats_set_bool(uats_object *obj, uats_field field, bool value,
@@ -312,7 +338,7 @@ uats_code uats_set_bool(uats_object *obj, uats_field field, bool value,
     uats__err_clear(err);
     if (!locate(obj, field, UATS_FT_BOOL, &loc))
         return bad_field(obj, field, "uats_set_bool", err);
-    return store(obj, &loc, json_boolean(value), err);
+    return store(obj, &loc, json_boolean(value), UATS_E_NOMEM, err);
 }
 
 uats_code uats_set_int(uats_object *obj, uats_field field, int64_t value,
@@ -322,7 +348,7 @@ uats_code uats_set_int(uats_object *obj, uats_field field, int64_t value,
     uats__err_clear(err);
     if (!locate(obj, field, UATS_FT_INT, &loc))
         return bad_field(obj, field, "uats_set_int", err);
-    return store(obj, &loc, json_integer((json_int_t)value), err);
+    return store(obj, &loc, json_integer((json_int_t)value), UATS_E_NOMEM, err);
 }
 
 uats_code uats_set_number(uats_object *obj, uats_field field, double value,
@@ -333,11 +359,9 @@ uats_code uats_set_number(uats_object *obj, uats_field field, double value,
     if (!locate(obj, field, UATS_FT_NUMBER, &loc))
         return bad_field(obj, field, "uats_set_number", err);
     /* json_real refuses NaN and infinities, which JSON cannot carry. */
-    json_t *v = json_real(value);
-    if (!v)
-        return uats__err_set(err, UATS_E_INVALID_INPUT,
-                             "%s: not a finite number", loc.path);
-    return store(obj, &loc, v, err);
+    if (value != value || value - value != 0) /* NaN or infinite */
+        return value_error(err, UATS_E_INVALID_INPUT, loc.path, "not a finite number");
+    return store(obj, &loc, json_real(value), UATS_E_NOMEM, err);
 }
 
 uats_code uats_set_data(uats_object *obj, const void *bytes, size_t len,
@@ -415,17 +439,16 @@ int uats_list_typed(const uats_object *obj, uats_field field, size_t i,
     return type ? uats_type_by_name(field, type) : 0;
 }
 
-static uats_code append(uats_object *obj, const located *loc, json_t *item,
+static uats_code append(uats_object *obj, const located *loc, json_t *item, uats_code why,
                         uats_error *err)
 {
     json_t *copy;
     json_t *arr = get_at(obj->root, loc->path);
-    if (!item)
-        return uats__err_set(err, UATS_E_INVALID_INPUT,
-                             "%s: value is not valid UTF-8 or memory ran out",
-                             loc->path);
     char path[160];
     snprintf(path, sizeof path, "%s[%zu]", loc->path, json_array_size(arr));
+    if (!item)
+        return value_error(err, why, path,
+                           why == UATS_E_NOMEM ? "out of memory" : "not valid UTF-8");
     uats_code rc = uats__validate(&loc->node->children[0], item, path, &copy, err);
     json_decref(item);
     if (rc != UATS_OK)
@@ -454,8 +477,10 @@ uats_code uats_list_add_string(uats_object *obj, uats_field field,
     if (!locate(obj, field, UATS_FT_STRINGS, &loc))
         return bad_field(obj, field, "uats_list_add_string", err);
     if (!value)
-        return uats__err_set(err, UATS_E_INVALID_INPUT, "%s: value is NULL", loc.path);
-    return append(obj, &loc, json_string(value), err);
+        return value_error(err, UATS_E_INVALID_INPUT, loc.path, "value is NULL");
+    uats_code why = UATS_OK;
+    json_t *s = new_string(value, &why);
+    return append(obj, &loc, s, why, err);
 }
 
 uats_code uats_list_add_typed(uats_object *obj, uats_field field,
@@ -466,15 +491,18 @@ uats_code uats_list_add_typed(uats_object *obj, uats_field field,
     if (!locate(obj, field, UATS_FT_TYPED, &loc))
         return bad_field(obj, field, "uats_list_add_typed", err);
     if (!value)
-        return uats__err_set(err, UATS_E_INVALID_INPUT, "%s: value is NULL", loc.path);
+        return value_error(err, UATS_E_INVALID_INPUT, loc.path, "value is NULL");
     const char *type_name = NULL;
-    if (type != 0 && !(type_name = uats_type_name(field, type)))
-        return uats__err_set(err, UATS_E_INVALID_INPUT, "%s: %d is not a type of this list",
-                             loc.path, type);
-    json_t *v = json_string(value);
+    if (type != 0 && !(type_name = uats_type_name(field, type))) {
+        char what[64];
+        snprintf(what, sizeof what, "%d is not a type of this list", type);
+        return value_error(err, UATS_E_INVALID_INPUT, loc.path, what);
+    }
+    uats_code why = UATS_OK;
+    json_t *v = new_string(value, &why);
     if (!v)
-        return uats__err_set(err, UATS_E_INVALID_INPUT,
-                             "%s: value is not valid UTF-8", loc.path);
+        return value_error(err, why, loc.path,
+                           why == UATS_E_NOMEM ? "out of memory" : "value is not valid UTF-8");
     json_t *item = json_object();
     if (!item || json_object_set_new(item, "value", v) != 0 ||
         (type_name && json_object_set_new(item, "type", json_string(type_name)) != 0)) {
@@ -483,7 +511,7 @@ uats_code uats_list_add_typed(uats_object *obj, uats_field field,
         json_decref(item);
         return uats__err_set(err, UATS_E_NOMEM, "out of memory");
     }
-    return append(obj, &loc, item, err);
+    return append(obj, &loc, item, UATS_E_NOMEM, err);
 }
 
 /* ---- structured ---- */
@@ -507,7 +535,7 @@ uats_code uats_set_json(uats_object *obj, uats_field field, const json_t *value,
         unset_at(obj->root, loc.path);
         return UATS_OK;
     }
-    return store(obj, &loc, json_incref((json_t *)value), err);
+    return store(obj, &loc, json_incref((json_t *)value), UATS_E_NOMEM, err);
 }
 
 uats_code uats_add_attachment_input(uats_object *input, uats_object *attachment,
@@ -522,7 +550,7 @@ uats_code uats_add_attachment_input(uats_object *input, uats_object *attachment,
     else if (!locate(input, UATS_F_ATTACHMENTS, UATS_FT_JSON, &loc))
         rc = bad_field(input, UATS_F_ATTACHMENTS, "uats_add_attachment_input", err);
     else
-        rc = append(input, &loc, json_incref(attachment->root), err);
+        rc = append(input, &loc, json_incref(attachment->root), UATS_E_NOMEM, err);
     uats_object_free(attachment);
     return rc;
 }

@@ -182,8 +182,11 @@ static void join_key(char *out, const char *path, const char *key)
     snprintf(out, PATH_MAX_LEN, "%s%s%s", path, *path ? "." : "", key);
 }
 
+static uats_code validate(const schema_node *n, const json_t *in, const char *path,
+                          json_t **out, uats_error *err, bool strict);
+
 static uats_code validate_object(const schema_node *n, const json_t *in,
-                                 const char *path, json_t **out, uats_error *err)
+                                 const char *path, json_t **out, uats_error *err, bool strict)
 {
     const char *key;
     json_t *value;
@@ -208,14 +211,14 @@ static uats_code validate_object(const schema_node *n, const json_t *in,
         const json_t *v = json_object_get(in, c->name);
         join_key(sub, path, c->name);
         if (!v || json_is_null(v)) {
-            if (c->flags & NF_REQUIRED) {
+            if (strict && (c->flags & NF_REQUIRED)) {
                 json_decref(obj);
                 return fail_at(err, sub, "is required");
             }
             continue;
         }
         json_t *copy;
-        uats_code rc = uats__validate(c, v, sub, &copy, err);
+        uats_code rc = validate(c, v, sub, &copy, err, strict);
         if (rc == UATS_OK && json_object_set_new(obj, c->name, copy) != 0)
             rc = uats__err_set(err, UATS_E_NOMEM, "out of memory");
         if (rc != UATS_OK) {
@@ -223,7 +226,7 @@ static uats_code validate_object(const schema_node *n, const json_t *in,
             return rc;
         }
     }
-    if (n->rule) {
+    if (strict && n->rule) {
         uats_code rc = n->rule(obj, path, err);
         if (rc != UATS_OK) {
             json_decref(obj);
@@ -235,7 +238,7 @@ static uats_code validate_object(const schema_node *n, const json_t *in,
 }
 
 static uats_code validate_list(const schema_node *n, const json_t *in,
-                               const char *path, json_t **out, uats_error *err)
+                               const char *path, json_t **out, uats_error *err, bool strict)
 {
     char sub[PATH_MAX_LEN];
     json_t *arr = json_array();
@@ -250,7 +253,7 @@ static uats_code validate_list(const schema_node *n, const json_t *in,
             return fail_at(err, sub, "null is not allowed in a list");
         }
         json_t *copy;
-        uats_code rc = uats__validate(&n->children[0], v, sub, &copy, err);
+        uats_code rc = validate(&n->children[0], v, sub, &copy, err, strict);
         if (rc == UATS_OK && json_array_append_new(arr, copy) != 0)
             rc = uats__err_set(err, UATS_E_NOMEM, "out of memory");
         if (rc != UATS_OK) {
@@ -279,8 +282,44 @@ static bool type_matches(const schema_node *n, const json_t *in)
     return false;
 }
 
+/* Whether a passthrough value holds a string with a NUL character, which C
+ * readers of json_string_value would silently cut short. */
+static bool has_nul(const json_t *v)
+{
+    const char *key;
+    json_t *item;
+    size_t i;
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return strlen(json_string_value(v)) != json_string_length(v);
+    case JSON_ARRAY:
+        json_array_foreach(v, i, item)
+            if (has_nul(item))
+                return true;
+        return false;
+    case JSON_OBJECT:
+        json_object_foreach((json_t *)v, key, item)
+            if (has_nul(item))
+                return true;
+        return false;
+    default:
+        return false;
+    }
+}
+
 uats_code uats__validate(const schema_node *n, const json_t *in, const char *path,
                          json_t **out, uats_error *err)
+{
+    return validate(n, in, path, out, err, true);
+}
+
+uats_code uats__canonical(const schema_node *n, const json_t *in, json_t **out)
+{
+    return validate(n, in, "", out, NULL, false);
+}
+
+static uats_code validate(const schema_node *n, const json_t *in, const char *path,
+                          json_t **out, uats_error *err, bool strict)
 {
     *out = NULL;
     if (!in)
@@ -290,20 +329,22 @@ uats_code uats__validate(const schema_node *n, const json_t *in, const char *pat
                        json_type_name(in));
     switch (n->type) {
     case N_OBJECT:
-        return validate_object(n, in, path, out, err);
+        return validate_object(n, in, path, out, err, strict);
     case N_LIST:
-        return validate_list(n, in, path, out, err);
+        return validate_list(n, in, path, out, err, strict);
     case N_UNION:
         /* Unions have exactly two alternatives (schema.c). */
         for (int i = 0; i < 2; i++)
             if (type_matches(&n->children[i], in))
-                return uats__validate(&n->children[i], in, path, out, err);
+                return validate(&n->children[i], in, path, out, err, strict);
         return fail_at(err, path, "expected a string%s, got %s",
                        n->children[1].type == N_LIST ? " or an array of strings"
                                                      : " or an object",
                        json_type_name(in));
     case N_MAP:
     case N_ANY:
+        if (has_nul(in))
+            return fail_at(err, path, "contains a string with a NUL character");
         *out = json_deep_copy(in);
         return *out ? UATS_OK : uats__err_set(err, UATS_E_NOMEM, "out of memory");
     default: {
