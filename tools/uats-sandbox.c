@@ -26,6 +26,31 @@ typedef struct vendor {
 
 static volatile sig_atomic_t stop;
 
+/* GET /_sandbox/state on Lever's port: what the emulator holds. */
+static void lever_state(const emu_request *req, emu_response *resp, void *ud)
+{
+    (void)req;
+    emu_resp_json(resp, 200, json_pack("{s:I, s:I}", "opportunities",
+                                       (json_int_t)lever_emu_opportunity_count(ud), "contacts",
+                                       (json_int_t)lever_emu_contact_count(ud)));
+}
+
+/* GET /_sandbox/requests: every request this server received, for tests
+ * and for curious users: [{"method": ..., "target": ...}, ...]. */
+static void requests_log(const emu_request *req, emu_response *resp, void *ud)
+{
+    emu_server *srv = ud;
+    json_t *list = json_array();
+    (void)req;
+    for (size_t i = 0; i < emu_log_count(srv); i++) {
+        char *method = emu_log_method(srv, i), *target = emu_log_target(srv, i);
+        json_array_append_new(list, json_pack("{s:s?, s:s?}", "method", method, "target", target));
+        free(method);
+        free(target);
+    }
+    emu_resp_json(resp, 200, list);
+}
+
 static void on_signal(int sig)
 {
     (void)sig;
@@ -40,7 +65,9 @@ static void usage(FILE *out)
             "Serve emulators of the bundled connectors' vendor APIs on 127.0.0.1, print\n"
             "one line per vendor (name, base URL), and run until SIGINT or SIGTERM.\n"
             "The emulators keep their data in memory and follow each vendor's documented\n"
-            "wire format, including its error bodies.\n"
+            "wire format, including its error bodies. On a vendor's port,\n"
+            "GET /_sandbox/requests lists every request that emulator received and\n"
+            "GET /_sandbox/state says what it holds.\n"
             "\n"
             "  -p, --port PORT       first port to use (one per vendor, counting up);\n"
             "                        default: ports the kernel picks\n"
@@ -119,6 +146,12 @@ int main(int argc, char **argv)
         if (strcmp(vendors[i].name, "lever") == 0) {
             lever_emu_config cfg = {SANDBOX_KEY, NULL, rate_limit ? 10 : 0, 20};
             vendors[i].state = lever_emu_install(vendors[i].srv, &cfg);
+        }
+        if (vendors[i].state &&
+            (emu_route(vendors[i].srv, "GET", "/_sandbox/requests", requests_log, vendors[i].srv) ||
+             emu_route(vendors[i].srv, "GET", "/_sandbox/state", lever_state, vendors[i].state))) {
+            lever_emu_free(vendors[i].state);
+            vendors[i].state = NULL;
         }
         if (!vendors[i].state) {
             fprintf(stderr, "uats-sandbox: cannot set up the %s emulator\n", vendors[i].name);

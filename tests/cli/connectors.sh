@@ -1,0 +1,28 @@
+#!/bin/bash
+# uats connectors: lists what loads, refuses broken modules with reasons.
+. "$(dirname "$0")/common.sh"
+
+expect_exit 0 "$UATS" connectors
+contains "$work/out" "lever"
+contains "$work/out" "create,get,attach"
+expect_exit 0 "$UATS" connectors --json
+contains "$work/out" '"name": "lever"'
+contains "$work/out" '"perform_as"'
+
+# A module built for a newer ABI in the path: refused by name, others load.
+mkdir "$work/mods"
+ln -s "$UATS_TEST_MODULES/abi_newer.so" "$work/mods/abi_newer.so"
+echo "not a module" >"$work/mods/junk.so"
+expect_exit 0 "$UATS" --connector-dir "$work/mods" connectors
+contains "$work/out" "rejected     $work/mods/abi_newer.so: built for connector ABI 1.1"
+contains "$work/out" "rejected     $work/mods/junk.so: cannot be loaded as a module"
+contains "$work/out" "lever"
+
+expect_exit 0 "$UATS" --help
+contains "$work/out" "Exit status:"
+expect_exit 0 "$UATS" connectors --help
+expect_exit 2 "$UATS" frobnicate
+contains "$work/err" "unknown command 'frobnicate'"
+expect_exit 2 "$UATS"
+expect_exit 0 "$UATS" --version
+contains "$work/out" "uats "
