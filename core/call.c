@@ -43,6 +43,12 @@ static char *replace_all(char *out, const char *secret)
     return out;
 }
 
+static int longer_first(const void *a, const void *b)
+{
+    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+    return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
 char *uats__redact(const uats_conn *conn, const char *s)
 {
     char *out = uats__strdup(s);
@@ -50,13 +56,42 @@ char *uats__redact(const uats_conn *conn, const char *s)
         return out;
     uats_conn *c = (uats_conn *)conn; /* the lock is not part of the value */
     pthread_mutex_lock(&c->lock);
-    for (size_t i = 0; out && i < c->nsecrets; i++)
-        out = replace_all(out, c->secrets[i]);
-    for (size_t i = 0; out && i < 2; i++)
-        if (c->slots[i])
-            out = replace_all(out, c->slots[i]);
+    /* Longest first: a secret that contains another (a password that
+     * starts with the user name) must go whole. */
+    size_t n = 0;
+    char **all = uats__malloc((c->nsecrets + 2) * sizeof *all);
+    if (all) {
+        for (size_t i = 0; i < c->nsecrets; i++)
+            all[n++] = c->secrets[i];
+        for (size_t i = 0; i < 2; i++)
+            if (c->slots[i])
+                all[n++] = c->slots[i];
+        qsort(all, n, sizeof *all, longer_first);
+        for (size_t i = 0; out && i < n; i++)
+            out = replace_all(out, all[i]);
+    } else {
+        uats__free_mem(out);
+        out = NULL; /* cannot redact, so cannot show */
+    }
     pthread_mutex_unlock(&c->lock);
+    uats__free_mem(all);
     return out;
+}
+
+/* vsnprintf into new memory of the size needed: text is redacted before
+ * anything cuts it, so no secret's head can survive a cut. */
+static char *format(const char *fmt, va_list ap) UATS_PRINTF(1, 0);
+
+static char *format(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    char *text = n >= 0 ? uats__malloc((size_t)n + 1) : NULL;
+    if (text)
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+    return text;
 }
 
 void uats__logv(const uats_ctx *ctx, const uats_conn *conn, const char *connector,
@@ -64,9 +99,9 @@ void uats__logv(const uats_ctx *ctx, const uats_conn *conn, const char *connecto
 {
     if (!ctx || !ctx->log_fn || level > ctx->log_level)
         return;
-    char line[2048];
-    vsnprintf(line, sizeof line, fmt, ap);
-    char *clean = uats__redact(conn, line);
+    char *line = format(fmt, ap);
+    char *clean = line ? uats__redact(conn, line) : NULL;
+    uats__free_mem(line);
     /* If memory ran out we cannot redact, so we must not print. */
     if (clean) {
         ctx->log_fn(level, connector, clean, ctx->log_userdata);
@@ -118,19 +153,22 @@ static void put_redacted(const uats_call *call, char *dst, size_t size, const ch
 static uats_code record_failure(uats_call *call, uats_code code, long http_status,
                                 const char *vendor_message, const char *fmt, va_list ap)
 {
-    char text[UATS_ERROR_SIZE * 2];
     if (!call)
         return code;
-    vsnprintf(text, sizeof text, fmt, ap);
+    char *text = format(fmt, ap);
+    if (!text)
+        text = uats__strdup("(message lost: out of memory)");
     if (call->failed) {
-        host_log(call, UATS_LOG_DEBUG, "later failure (not reported): %s", text);
+        host_log(call, UATS_LOG_DEBUG, "later failure (not reported): %s", text ? text : "");
+        uats__free_mem(text);
         return code;
     }
     call->failed = true;
     uats_error *err = call->err;
     err->code = code;
     err->http_status = http_status;
-    put_redacted(call, err->text, sizeof err->text, text);
+    put_redacted(call, err->text, sizeof err->text, text ? text : "");
+    uats__free_mem(text);
     if (vendor_message)
         put_redacted(call, err->vendor_message, sizeof err->vendor_message,
                      vendor_message);
@@ -159,14 +197,14 @@ static uats_code host_fail_vendor(uats_call *call, uats_code code, long http_sta
 
 static uats_code host_warn(uats_call *call, const char *field, const char *fmt, ...)
 {
-    char text[512];
     va_list ap;
     if (!call || !call->warnings)
         return UATS_OK; /* this operation has nobody to warn */
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    char *text = format(fmt, ap);
     va_end(ap);
-    char *clean = uats__redact(call->conn, text);
+    char *clean = text ? uats__redact(call->conn, text) : NULL;
+    uats__free_mem(text);
     if (!clean)
         return UATS_E_NOMEM;
     host_log(call, UATS_LOG_INFO, "warning: %s: %s", field ? field : "", clean);
@@ -196,13 +234,14 @@ static const char *host_base_url(uats_call *call)
     return call && call->conn ? call->conn->base_url : NULL;
 }
 
-static uats_code host_unpack(uats_call *call, json_t *root, const char *what,
+static uats_code host_unpack(uats_call *call, const json_t *root, const char *what,
                              const char *fmt, ...)
 {
     json_error_t jerr;
     va_list ap;
     va_start(ap, fmt);
-    int rc = json_vunpack_ex(root, &jerr, 0, fmt, ap);
+    /* json_vunpack_ex does not modify root; its prototype predates const. */
+    int rc = json_vunpack_ex((json_t *)root, &jerr, 0, fmt, ap);
     va_end(ap);
     if (rc == 0)
         return UATS_OK;
@@ -223,6 +262,24 @@ static void *host_base64_decode(uats_call *call, const char *b64, size_t *len)
     else if (len)
         *len = n;
     return out;
+}
+
+static uats_code host_set_base_url(uats_call *call, const char *url)
+{
+    uats_error why;
+    if (!call || !call->in_open)
+        return host_fail(call, UATS_E_INTERNAL, "set_base_url is only allowed in open()");
+    if (!url || uats__http_check_url(url, &call->conn->http->policy, &why) != UATS_OK)
+        return host_fail(call, UATS_E_CONFIG, "%s", url ? why.text : "base URL is NULL");
+    size_t len = strlen(url);
+    while (len && url[len - 1] == '/')
+        len--;
+    char *copy = uats__strndup(url, len);
+    if (!copy)
+        return host_fail(call, UATS_E_NOMEM, "out of memory");
+    uats__free_mem(call->conn->base_url);
+    call->conn->base_url = copy;
+    return UATS_OK;
 }
 
 static uats_code host_time_from_epoch_ms(int64_t ms, char out[UATS_TIME_SIZE])
@@ -262,4 +319,9 @@ const uats_host_api uats__host_api = {
     .http_resp_json = uats__http_resp_json,
     .http_resp_free = uats__http_resp_free,
     .oauth_param = uats__oauth_param,
+    .http_req_free = uats__http_req_free,
+    .http_new_url = uats__http_new_url,
+    .http_new_download = uats__http_new_download,
+    .http_body = uats__http_body,
+    .set_base_url = host_set_base_url,
 };

@@ -5,6 +5,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ static const struct {
 
 static const char *const top_level_keys[] = {
     "connector", "base_url", "credentials", "options", "timeouts", "retry", "rate",
-    "max_response_bytes", "allow_insecure_http", NULL};
+    "max_response_bytes", "max_file_bytes", "allow_insecure_http", NULL};
 
 static uats_code config_error(uats_error *err, const char *field, const char *fmt, ...)
     UATS_PRINTF(3, 4);
@@ -81,18 +82,55 @@ static const uats_option_spec *find_option(const uats_module *m, const char *nam
     return NULL;
 }
 
+static uats_code add_one_secret(uats_conn *conn, char *copy)
+{
+    if (!copy)
+        return UATS_E_NOMEM;
+    char **s = uats__realloc(conn->secrets, (conn->nsecrets + 1) * sizeof *s);
+    if (!s) {
+        uats__free_mem(copy);
+        return UATS_E_NOMEM;
+    }
+    conn->secrets = s;
+    s[conn->nsecrets++] = copy;
+    return UATS_OK;
+}
+
+/* A secret appears in URLs percent-encoded (an API key in a query
+ * string): the redactor must know that form too. New, or NULL when the
+ * value has nothing to encode. */
+char *uats__percent_encoded(const char *value)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t extra = 0;
+    for (const char *p = value; *p; p++)
+        if (!(isalnum((unsigned char)*p) || strchr("-._~", *p)))
+            extra += 2;
+    if (!extra)
+        return NULL;
+    char *out = uats__malloc(strlen(value) + extra + 1), *o = out;
+    for (const char *p = value; out && *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (isalnum(ch) || strchr("-._~", ch)) {
+            *o++ = (char)ch;
+        } else {
+            *o++ = '%';
+            *o++ = hex[ch >> 4];
+            *o++ = hex[ch & 15];
+        }
+    }
+    if (out)
+        *o = '\0';
+    return out;
+}
+
 static uats_code add_secret(uats_conn *conn, const char *value)
 {
     if (!value || !*value)
         return UATS_OK;
-    char **s = uats__realloc(conn->secrets, (conn->nsecrets + 1) * sizeof *s);
-    if (!s)
-        return UATS_E_NOMEM;
-    conn->secrets = s;
-    if (!(s[conn->nsecrets] = uats__strdup(value)))
-        return UATS_E_NOMEM;
-    conn->nsecrets++;
-    return UATS_OK;
+    uats_code rc = add_one_secret(conn, uats__strdup(value));
+    char *encoded = rc == UATS_OK ? uats__percent_encoded(value) : NULL;
+    return encoded ? add_one_secret(conn, encoded) : rc;
 }
 
 static void wipe(char *s)
@@ -103,13 +141,16 @@ static void wipe(char *s)
     }
 }
 
-void uats__conn_secret_slot(uats_conn *conn, int slot, const char *value)
+uats_code uats__conn_secret_slot(uats_conn *conn, int slot, const char *value)
 {
     char *copy = value ? uats__strdup(value) : NULL;
+    if (value && !copy)
+        return UATS_E_NOMEM; /* an unredactable token must not be used */
     pthread_mutex_lock(&conn->lock);
     wipe(conn->slots[slot]);
     conn->slots[slot] = copy;
     pthread_mutex_unlock(&conn->lock);
+    return UATS_OK;
 }
 
 void uats_conn_set_token_callback(uats_conn *conn, uats_token_fn *fn, void *userdata)
@@ -123,8 +164,8 @@ void uats_conn_set_token_callback(uats_conn *conn, uats_token_fn *fn, void *user
 void uats__conn_token_rotated(uats_conn *conn, const char *refresh_token)
 {
     pthread_mutex_lock(&conn->lock);
-    uats_token_fn *fn = conn->token_fn;
-    void *userdata = conn->token_userdata;
+    uats_token_fn *fn = conn->token_fn ? conn->token_fn : conn->ctx->token_fn;
+    void *userdata = conn->token_fn ? conn->token_userdata : conn->ctx->token_userdata;
     pthread_mutex_unlock(&conn->lock);
     uats__log(conn->ctx, conn, conn->module->desc.name, UATS_LOG_INFO,
               "the vendor rotated the refresh token%s",
@@ -149,7 +190,7 @@ static uats_code check_config(uats_conn *conn, uats_error *err)
         if (!top_level_keys[i])
             return config_error(err, key, "unknown configuration key \"%s\" (known: "
                                 "connector, base_url, credentials, options, timeouts, "
-                                "retry, rate, max_response_bytes, allow_insecure_http)", key);
+                                "retry, rate, max_response_bytes, max_file_bytes, allow_insecure_http)", key);
     }
     json_t *base = json_object_get(cfg, "base_url");
     if (base) {
@@ -267,6 +308,7 @@ uats_code uats_conn_open(uats_ctx *ctx, const json_t *config, uats_conn **out,
         uats_error local;
         uats_call call;
         uats__call_init(&call, conn, err ? err : &local);
+        call.in_open = true;
         rc = m->desc.open(&call, &conn->state);
         if (rc != UATS_OK && !call.failed)
             uats__err_set(call.err, rc, "connector %s refused the connection: %s",

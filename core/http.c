@@ -23,6 +23,7 @@
 
 #define MAX_ACCEPTED 8
 #define MAX_REDIRECTS 3
+#define RETRY_AFTER_MAX (7L * 24 * 3600) /* a week: anything longer is "not now" */
 #define USER_AGENT "uats/" PACKAGE_VERSION
 
 /* ---- growable strings ---- */
@@ -85,21 +86,30 @@ typedef struct form_part {
     size_t len;
 } form_part;
 
+typedef enum req_kind {
+    REQ_API,              /* a path below the base URL, with credentials */
+    REQ_API_URL,          /* an absolute URL on the base URL's origin, with credentials */
+    REQ_DOWNLOAD,         /* any https URL, no credentials, the file size cap */
+    REQ_INTERNAL          /* the token endpoint: its own client authentication */
+} req_kind;
+
 struct uats_http_req {
     uats_call *call;
     char method[8];
-    buf path;             /* below the base URL, or the absolute URL if internal */
+    req_kind kind;
+    buf path;             /* below the base URL, or an absolute URL */
     buf query;
     buf form;             /* application/x-www-form-urlencoded body (internal) */
     struct curl_slist *headers;
     char *body;
     size_t body_len;
+    char *body_type;      /* Content-Type of body, unless the connector set one */
     form_part *parts;
     size_t nparts;
     long accepted[MAX_ACCEPTED];
     size_t naccepted;
     int idempotent;       /* -1: by method */
-    bool internal;
+    bool internal;        /* kind == REQ_INTERNAL */
     char *basic_user, *basic_password;  /* internal: token endpoint client auth */
     uats_code error;      /* first failure while building */
 };
@@ -157,7 +167,10 @@ uats_http_req *uats__http_new(uats_call *call, const char *method, const char *p
         build_failed(req, UATS_E_INTERNAL, "the path must start with '/'");
     va_start(ap, path);
     for (const char *p = path; p && *p; p++) {
-        if (*p != '%') {
+        if (*p == '?' || *p == '#') {
+            build_failed(req, UATS_E_INTERNAL, "a path may not contain '?' or '#': use http_query");
+            break;
+        } else if (*p != '%') {
             buf_add(&req->path, p, 1);
         } else if (p[1] == '%') {
             buf_add(&req->path, "%", 1);
@@ -180,17 +193,36 @@ uats_http_req *uats__http_new(uats_call *call, const char *method, const char *p
     return req;
 }
 
-uats_http_req *uats__http_new_internal(uats_call *call, const char *method,
-                                       const char *url)
+static uats_http_req *new_absolute(uats_call *call, const char *method, const char *url,
+                                   req_kind kind)
 {
     uats_http_req *req = req_alloc(call, method);
     if (!req)
         return NULL;
-    req->internal = true;
-    buf_str(&req->path, url);
+    req->kind = kind;
+    req->internal = kind == REQ_INTERNAL;
+    if (!url || !*url)
+        build_failed(req, UATS_E_INTERNAL, "the URL is empty");
+    else
+        buf_str(&req->path, url);
     if (req->path.failed)
         build_failed(req, UATS_E_NOMEM, "out of memory");
     return req;
+}
+
+uats_http_req *uats__http_new_internal(uats_call *call, const char *method, const char *url)
+{
+    return new_absolute(call, method, url, REQ_INTERNAL);
+}
+
+uats_http_req *uats__http_new_url(uats_call *call, const char *method, const char *url)
+{
+    return new_absolute(call, method, url, REQ_API_URL);
+}
+
+uats_http_req *uats__http_new_download(uats_call *call, const char *url)
+{
+    return new_absolute(call, "GET", url, REQ_DOWNLOAD);
 }
 
 uats_code uats__http_query(uats_http_req *req, const char *name, const char *value)
@@ -236,6 +268,17 @@ uats_code uats__http_header(uats_http_req *req, const char *name, const char *va
     if (strcasecmp(name, "Authorization") == 0 && !req->internal)
         return build_failed(req, UATS_E_INTERNAL,
                             "connectors must not set Authorization: the core does");
+    /* A header set twice keeps the last value. */
+    size_t nlen = strlen(name);
+    for (struct curl_slist **l = &req->headers; *l; l = &(*l)->next) {
+        if (strncasecmp((*l)->data, name, nlen) == 0 && (*l)->data[nlen] == ':') {
+            struct curl_slist *gone = *l;
+            *l = gone->next;
+            gone->next = NULL;
+            curl_slist_free_all(gone);
+            break;
+        }
+    }
     size_t n = strlen(name) + strlen(value) + 3;
     char *line = uats__malloc(n);
     if (!line)
@@ -262,7 +305,27 @@ uats_code uats__http_json_body(uats_http_req *req, const json_t *body)
     if (!req->body)
         return build_failed(req, UATS_E_NOMEM, "out of memory");
     req->body_len = json_dumpb(body, req->body, n, JSON_COMPACT);
-    return uats__http_header(req, "Content-Type", "application/json");
+    req->body_type = uats__strdup("application/json");
+    return req->body_type ? UATS_OK : build_failed(req, UATS_E_NOMEM, "out of memory");
+}
+
+uats_code uats__http_body(uats_http_req *req, const char *content_type, const void *data,
+                          size_t len)
+{
+    if (!req)
+        return UATS_E_INVALID_INPUT;
+    if (req->body || req->nparts)
+        return build_failed(req, UATS_E_INTERNAL, "the request already has a body");
+    if (!content_type || (!data && len))
+        return build_failed(req, UATS_E_INTERNAL, "a body needs a content type and data");
+    req->body = uats__malloc(len ? len : 1);
+    req->body_type = uats__strdup(content_type);
+    if (!req->body || !req->body_type)
+        return build_failed(req, UATS_E_NOMEM, "out of memory");
+    if (len)
+        memcpy(req->body, data, len);
+    req->body_len = len;
+    return UATS_OK;
 }
 
 static uats_code add_part(uats_http_req *req, const char *name, const char *file_name,
@@ -329,7 +392,7 @@ void uats__http_basic(uats_http_req *req, const char *user, const char *password
         build_failed(req, UATS_E_NOMEM, "out of memory");
 }
 
-static void req_free(uats_http_req *req)
+void uats__http_req_free(uats_http_req *req)
 {
     if (!req)
         return;
@@ -338,6 +401,7 @@ static void req_free(uats_http_req *req)
     uats__free_mem(req->form.data);
     curl_slist_free_all(req->headers);
     uats__free_mem(req->body);
+    uats__free_mem(req->body_type);
     for (size_t i = 0; i < req->nparts; i++) {
         uats__free_mem(req->parts[i].name);
         uats__free_mem(req->parts[i].file_name);
@@ -435,6 +499,15 @@ json_t *uats__http_resp_json(uats_http_resp *resp)
 }
 
 static bool is_idempotent(const uats_http_req *req);
+
+static bool has_header(const uats_http_req *req, const char *name)
+{
+    size_t n = strlen(name);
+    for (const struct curl_slist *l = req->headers; l; l = l->next)
+        if (strncasecmp(l->data, name, n) == 0 && l->data[n] == ':')
+            return true;
+    return false;
+}
 
 /* ---- curl callbacks ---- */
 
@@ -601,6 +674,7 @@ typedef enum outcome {
 
 typedef struct attempt {
     outcome result;
+    bool sent;            /* the request left: it may have been processed */
     CURLcode curl;
     char curl_error[CURL_ERROR_SIZE];
     double seconds;
@@ -611,6 +685,8 @@ static const char *auth_kind(const uats_http_req *req, const char **user, const 
 {
     const uats_call *call = req->call;
     *user = *pass = *bearer = *key = NULL;
+    if (req->kind == REQ_DOWNLOAD)
+        return "none";
     if (req->internal) {
         *user = req->basic_user;
         *pass = req->basic_password;
@@ -662,6 +738,31 @@ fail:
     return NULL;
 }
 
+/* Append a formatted header line of any length (tokens can exceed 1 KB).
+ * The temporary copy may hold a secret: wiped before it is freed. */
+static bool add_line(struct curl_slist **list, const char *fmt, ...) UATS_PRINTF(2, 3);
+
+static bool add_line(struct curl_slist **list, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *line = n >= 0 ? uats__malloc((size_t)n + 1) : NULL;
+    struct curl_slist *grown = NULL;
+    if (line) {
+        vsnprintf(line, (size_t)n + 1, fmt, ap2);
+        grown = curl_slist_append(*list, line);
+        memset(line, 0, (size_t)n);
+        uats__free_mem(line);
+    }
+    va_end(ap2);
+    if (grown)
+        *list = grown;
+    return grown != NULL;
+}
+
 static outcome classify(CURLcode rc, bool sent, bool too_large)
 {
     switch (rc) {
@@ -696,14 +797,13 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     conn_http *ch = call->conn->http;
     const http_policy *pol = &ch->policy;
     const char *user, *pass, *bearer, *key;
-    struct curl_slist *headers = NULL, *extra = NULL;
+    struct curl_slist *headers = NULL;
     part_reader *readers = NULL;
     curl_mime *mime = NULL;
-    char line[1024];
 
     memset(at, 0, sizeof *at);
     resp_clear(resp);
-    resp->cap = pol->max_body_bytes;
+    resp->cap = req->kind == REQ_DOWNLOAD ? pol->max_file_bytes : pol->max_body_bytes;
     CURL *h = pool_take(ch);
     if (!h) {
         at->result = FAILED;
@@ -714,29 +814,28 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     if (strcmp(kind, "oauth") == 0)
         bearer = token;
 
-    /* Our headers first, then the connector's. */
+    /* The connector's headers, then our defaults for those it did not set.
+     * Any failed append fails the attempt: a request must never go out
+     * without its credentials or with half its headers. */
+    bool hdr_ok = true;
     for (struct curl_slist *l = req->headers; l; l = l->next)
-        headers = curl_slist_append(headers, l->data);
-    headers = curl_slist_append(headers, "Accept: application/json");
+        hdr_ok &= add_line(&headers, "%s", l->data);
+    if (!has_header(req, "Accept"))
+        hdr_ok &= add_line(&headers, "%s", req->kind == REQ_DOWNLOAD ? "Accept: */*"
+                                                                     : "Accept: application/json");
+    if (req->body_type && !has_header(req, "Content-Type"))
+        hdr_ok &= add_line(&headers, "Content-Type: %s", req->body_type);
     if (bearer) {
-        snprintf(line, sizeof line, "Authorization: Bearer %s", bearer);
-        extra = curl_slist_append(headers, line);
-        if (extra)
-            headers = extra;
+        hdr_ok &= add_line(&headers, "Authorization: Bearer %s", bearer);
     } else if (strcmp(kind, "key-header") == 0) {
         const uats_connector *d = &call->module->desc;
-        snprintf(line, sizeof line, "%s: %s%s", d->api_key_name,
-                 d->api_key_prefix ? d->api_key_prefix : "", key);
-        extra = curl_slist_append(headers, line);
-        if (extra)
-            headers = extra;
+        hdr_ok &= add_line(&headers, "%s: %s%s", d->api_key_name,
+                           d->api_key_prefix ? d->api_key_prefix : "", key);
     }
-    /* The buffer held a secret: do not leave it on the stack. */
-    memset(line, 0, sizeof line);
     if (req->form.len)
-        headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
+        hdr_ok &= add_line(&headers, "%s", "Content-Type: application/x-www-form-urlencoded");
     /* No "Expect: 100-continue" round trip for uploads. */
-    headers = curl_slist_append(headers, "Expect:");
+    hdr_ok &= add_line(&headers, "%s", "Expect:");
 
     char agent[160];
     snprintf(agent, sizeof agent, "%s (%s/%s) libcurl/%s", USER_AGENT, call->module->desc.name,
@@ -755,7 +854,7 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)pol->max_body_bytes);
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)resp->cap);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     /* libcurl silently resends a request once when a reused connection
      * closes before any answer. Harmless for a GET, a duplicate candidate
@@ -793,7 +892,7 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     }
 
     double start = uats__monotonic();
-    if (!headers || (req->nparts && !mime)) {
+    if (!hdr_ok || !headers || (req->nparts && !mime)) {
         at->curl = CURLE_OUT_OF_MEMORY;
     } else {
         at->curl = curl_easy_perform(h);
@@ -802,7 +901,8 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     long request_size = 0;
     curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-    at->result = classify(at->curl, request_size > 0, resp->too_large);
+    at->sent = request_size > 0;
+    at->result = classify(at->curl, at->sent, resp->too_large);
     /* Detach everything request-specific before the handle is reused. */
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(h, CURLOPT_MIMEPOST, NULL);
@@ -846,13 +946,15 @@ static long retry_after_seconds(const uats_http_resp *resp)
     if (isdigit((unsigned char)*v)) {
         char *end;
         long s = strtol(v, &end, 10);
-        return *end == '\0' || isspace((unsigned char)*end) ? s : -1;
+        if (!(*end == '\0' || isspace((unsigned char)*end)))
+            return -1;
+        return s > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : s; /* no overflow in ms */
     }
     time_t when = curl_getdate(v, NULL);
     if (when == (time_t)-1)
         return -1;
     long delta = (long)(when - time(NULL));
-    return delta > 0 ? delta : 0;
+    return delta > 0 ? (delta > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : delta) : 0;
 }
 
 static long backoff_ms(conn_http *ch, unsigned attempt_no)
@@ -869,8 +971,13 @@ static long backoff_ms(conn_http *ch, unsigned attempt_no)
     return step - jitter;
 }
 
-static uats_code status_code(long status)
+static uats_code status_code(long status, bool idempotent)
 {
+    /* A server error to a write may come after the write took effect
+     * (a proxy timing out, a crash after the commit); only 503 says the
+     * request was turned away, and 501 that it was not understood. */
+    if (!idempotent && status >= 500 && status != 503 && status != 501)
+        return UATS_E_OUTCOME_UNKNOWN;
     switch (status) {
     case 400: case 422: return UATS_E_VALIDATION;
     case 401: return UATS_E_AUTH;
@@ -937,22 +1044,23 @@ static void vendor_message(const uats_http_req *req, uats_http_resp *resp, char 
 static char *build_url(const uats_http_req *req)
 {
     buf url = {0};
-    if (!req->internal)
+    if (req->kind == REQ_API)
         buf_str(&url, req->call->conn->base_url);
     buf_str(&url, req->path.data ? req->path.data : "");
-    bool key_in_query = !req->internal &&
+    bool has_query = req->kind != REQ_API && strchr(url.data ? url.data : "", '?');
+    bool key_in_query = req->kind <= REQ_API_URL &&
                         req->call->module->desc.api_key_style == UATS_KEY_QUERY &&
                         !uats__host_api.credential(req->call, "token") &&
                         !req->call->conn->http->oauth;
     const char *key = key_in_query ? uats__host_api.credential(req->call, "api_key") : NULL;
     if (key) {
-        buf_add(&url, "?", 1);
+        buf_add(&url, has_query ? "&" : "?", 1);
         buf_escaped(&url, req->call->module->desc.api_key_name);
         buf_add(&url, "=", 1);
         buf_escaped(&url, key);
     }
     if (req->query.len) {
-        buf_add(&url, key ? "&" : "?", 1);
+        buf_add(&url, key || has_query ? "&" : "?", 1);
         buf_str(&url, req->query.data);
     }
     if (url.failed) {
@@ -1038,15 +1146,21 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
         rc = uats__host_api.fail(call, UATS_E_CONFIG, "%s", why.text);
         goto done;
     }
+    if (req->kind == REQ_API_URL && !same_origin(url, call->conn->base_url)) {
+        rc = uats__host_api.fail(call, UATS_E_VENDOR, "%s pointed to a URL on another host; "
+                                 "uats sends credentials only to %s", vendor_name(call),
+                                 call->conn->base_url);
+        goto done;
+    }
 
     for (;;) {
         attempt at;
-        if (!req->internal) {
+        if (req->kind <= REQ_API_URL) {
             uats__pace_acquire(&ch->pace, pol->rate_per_sec, pol->rate_burst);
             if (ch->oauth && !uats__host_api.credential(call, "token")) {
                 uats__free_mem(token);
                 token = NULL;
-                rc = uats__oauth_token(call, false, &token);
+                rc = uats__oauth_token(call, NULL, &token);
                 if (rc != UATS_OK)
                     goto done;
             }
@@ -1057,16 +1171,36 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
                   "%s %s -> %s%ld (%zu bytes, %.0f ms, attempt %u)", req->method, url,
                   at.result == ANSWERED ? "HTTP " : "", at.result == ANSWERED ? resp->status : 0L,
                   resp->body.len, at.seconds * 1000, attempts);
-        if (at.result == ANSWERED && !req->internal)
-            uats__pace_observe(&ch->pace, uats__http_resp_header(resp, "X-RateLimit-Limit"),
-                               uats__http_resp_header(resp, "X-RateLimit-Remaining"),
-                               uats__http_resp_header(resp, "X-RateLimit-Reset"));
+        if (at.result == ANSWERED && req->kind <= REQ_API_URL) {
+            const char *prefix = call->module->desc.rate_limit_header_prefix;
+            char names[3][96];
+            static const char *const suffix[] = {"Limit", "Remaining", "Reset"};
+            for (int k = 0; k < 3; k++)
+                snprintf(names[k], sizeof names[k], "%s%s", prefix ? prefix : "X-RateLimit-",
+                         suffix[k]);
+            uats__pace_observe(&ch->pace, uats__http_resp_header(resp, names[0]),
+                               uats__http_resp_header(resp, names[1]),
+                               uats__http_resp_header(resp, names[2]));
+        }
 
         bool retry = false;
         long wait_ms = -1;
         switch (at.result) {
         case ANSWERED: {
             long st = resp->status;
+            if (st >= 300 && st < 400 && st != 304 && st != 307 && st != 308 &&
+                !is_idempotent(req) && !accepted(req, st)) {
+                /* Post/redirect/get: the vendor processed the write and
+                 * points at the result. Following it with the same body
+                 * would write again. */
+                call->committed = true;
+                rc = uats__host_api.fail_vendor(
+                    call, UATS_E_OUTCOME_UNKNOWN, st, NULL,
+                    "%s answered %s %s with a redirect (HTTP %ld): it was processed, but "
+                    "its result was not returned", vendor_name(call), req->method,
+                    req->path.data, st);
+                goto done;
+            }
             if (st >= 300 && st < 400 && st != 304 && !accepted(req, st)) {
                 const char *loc = uats__http_resp_header(resp, "Location");
                 char *next = loc ? resolve_location(url, loc) : NULL;
@@ -1087,17 +1221,18 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
                     rc = uats__host_api.fail(call, UATS_E_NOMEM, "out of memory");
                     goto done;
                 }
-                if (st == 303)
-                    snprintf(req->method, sizeof req->method, "GET");
                 continue;
             }
-            if (st == 401 && ch->oauth && !renewed && !req->internal &&
+            if (st == 401 && ch->oauth && !renewed && req->kind <= REQ_API_URL &&
                 !uats__host_api.credential(call, "token")) {
                 /* The token may have been revoked early: renew once. */
                 renewed = true;
-                uats__free_mem(token);
+                char *refused = token;
                 token = NULL;
-                rc = uats__oauth_token(call, true, &token);
+                rc = uats__oauth_token(call, refused, &token);
+                if (refused)
+                    memset(refused, 0, strlen(refused));
+                uats__free_mem(refused);
                 if (rc != UATS_OK)
                     goto done;
                 continue;
@@ -1140,17 +1275,20 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
         switch (at.result) {
         case ANSWERED: {
             long st = resp->status;
+            if (st >= 200 && st < 300 && !is_idempotent(req))
+                call->committed = true;
             if ((st >= 200 && st < 300) || accepted(req, st)) {
                 *out = resp;
                 resp = NULL;
                 rc = UATS_OK;
                 goto done;
             }
-            char vendor[UATS_ERROR_SIZE];
+            /* Large: cut only after redaction, or a secret's head survives. */
+            char vendor[4096];
             vendor_message(req, resp, vendor, sizeof vendor);
             long ra = retry_after_seconds(resp);
             rc = uats__host_api.fail_vendor(
-                call, status_code(st), st, vendor[0] ? vendor : NULL,
+                call, status_code(st, is_idempotent(req)), st, vendor[0] ? vendor : NULL,
                 "%s answered HTTP %ld to %s %s%s%s (%u attempt%s)", vendor_name(call), st,
                 req->method, req->path.data, vendor[0] ? "" : " with ",
                 vendor[0] ? "" : body_kind(resp), attempts, attempts == 1 ? "" : "s");
@@ -1188,13 +1326,33 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
                                                           : curl_easy_strerror(at.curl));
             goto done;
         case TOO_LARGE:
-            rc = uats__host_api.fail(call, UATS_E_TOO_LARGE,
-                                     "%s's answer to %s %s exceeds the %zu-byte limit "
-                                     "(max_response_bytes)",
-                                     vendor_name(call), req->method, req->path.data,
-                                     pol->max_body_bytes);
-            goto done;
         case FAILED:
+            if (at.sent && !is_idempotent(req)) {
+                /* Sent, and then something broke: the vendor may well have
+                 * processed it (a 2xx says it did). */
+                if (resp->status >= 200 && resp->status < 300)
+                    call->committed = true;
+                char status[40] = "";
+                if (resp->status)
+                    snprintf(status, sizeof status, ", which answered HTTP %ld", resp->status);
+                rc = uats__host_api.fail(call, UATS_E_OUTCOME_UNKNOWN,
+                                         "%s %s was sent to %s%s, but its answer could not "
+                                         "be read (%s); it may have taken effect",
+                                         req->method, req->path.data, vendor_name(call), status,
+                                         at.result == TOO_LARGE ? "too large"
+                                         : at.curl_error[0] ? at.curl_error
+                                                            : curl_easy_strerror(at.curl));
+                goto done;
+            }
+            if (at.result == FAILED)
+                goto failed;
+            rc = uats__host_api.fail(call, UATS_E_TOO_LARGE,
+                                     "%s's answer to %s %s exceeds the %zu-byte limit (%s)",
+                                     vendor_name(call), req->method, req->path.data,
+                                     resp->cap, req->kind == REQ_DOWNLOAD ? "max_file_bytes"
+                                                                         : "max_response_bytes");
+            goto done;
+        failed:
             rc = uats__host_api.fail(call, at.curl == CURLE_OUT_OF_MEMORY ? UATS_E_NOMEM
                                                                           : UATS_E_TRANSPORT,
                                      "%s %s to %s failed: %s", req->method, req->path.data,
@@ -1210,6 +1368,6 @@ done:
     }
     uats__free_mem(url);
     uats__http_resp_free(resp);
-    req_free(req);
+    uats__http_req_free(req);
     return rc;
 }

@@ -19,6 +19,7 @@ typedef struct http_policy {
     long max_wait_ms;          /* total time spent waiting between attempts */
     long base_delay_ms;        /* first backoff step */
     size_t max_body_bytes;     /* response size cap */
+    size_t max_file_bytes;     /* download size cap */
     bool allow_insecure_http;  /* plain http to a non-loopback host */
     double rate_per_sec;       /* pacing; 0 = none */
     unsigned rate_burst;
@@ -69,14 +70,20 @@ bool uats__oauth_wanted(const uats_conn *conn);
 uats_code uats__oauth_init(uats_conn *conn, uats_error *err);
 void uats__oauth_free(oauth_state *o);
 /* A copy of a valid access token (new: uats__free_mem), fetched or renewed
- * as needed; `renew` forces a new one (after a 401). */
-uats_code uats__oauth_token(uats_call *call, bool renew, char **token);
+ * as needed. refused: the token a 401 answered, to renew unless another
+ * thread already has; NULL otherwise. */
+uats_code uats__oauth_token(uats_call *call, const char *refused, char **token);
 uats_code uats__oauth_param(uats_call *call, const char *name, const char *value);
 
 /* Internal requests (the token endpoint) skip authentication and pacing
  * and take an absolute URL. */
 uats_http_req *uats__http_new_internal(uats_call *call, const char *method,
                                        const char *url);
+uats_http_req *uats__http_new_url(uats_call *call, const char *method, const char *url);
+uats_http_req *uats__http_new_download(uats_call *call, const char *url);
+uats_code uats__http_body(uats_http_req *req, const char *content_type, const void *data,
+                          size_t len);
+void uats__http_req_free(uats_http_req *req);
 
 /* The services table's HTTP entries (http.c). */
 uats_http_req *uats__http_new(uats_call *call, const char *method, const char *path, ...)

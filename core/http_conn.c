@@ -5,7 +5,9 @@
  */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -79,7 +81,7 @@ uats_code uats__http_policy(const json_t *config, const uats_connector *desc,
     const json_t *t = json_object_get(config, "timeouts");
     const json_t *r = json_object_get(config, "retry");
     const json_t *rate = json_object_get(config, "rate");
-    long attempts = 4, max_body = 8L << 20, burst;
+    long attempts = 4, max_body = 8L << 20, max_file = 64L << 20, burst;
     uats_code rc;
 
     p->connect_ms = 10000;
@@ -100,6 +102,8 @@ uats_code uats__http_policy(const json_t *config, const uats_connector *desc,
                        err)) ||
         (rc = read_int(config, "max_response_bytes", "max_response_bytes", 1024,
                        1L << 30, &max_body, err)) ||
+        (rc = read_int(config, "max_file_bytes", "max_file_bytes", 1024, 1L << 31, &max_file,
+                       err)) ||
         (rc = only_keys(rate, "rate", rate_keys, err)) != UATS_OK ||
         (rc = read_int(rate, "burst", "rate.burst", 1, 10000, &burst, err)))
         return rc;
@@ -115,14 +119,29 @@ uats_code uats__http_policy(const json_t *config, const uats_connector *desc,
     p->allow_insecure_http = json_is_true(insecure);
     p->max_attempts = (unsigned)attempts;
     p->max_body_bytes = (size_t)max_body;
+    p->max_file_bytes = (size_t)max_file;
     p->rate_burst = (unsigned)burst;
     return UATS_OK;
 }
 
+/* This machine: localhost, 127.0.0.0/8 or ::1, as addresses, not names
+ * that merely start like one ("127.example.com"). */
 static bool is_loopback(const char *host)
 {
-    return strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-           strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0;
+    struct in_addr v4;
+    struct in6_addr v6;
+    char bare[64];
+    if (strcasecmp(host, "localhost") == 0)
+        return true;
+    if (inet_pton(AF_INET, host, &v4) == 1)
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    size_t n = strlen(host);
+    if (n >= 2 && n < sizeof bare + 2 && host[0] == '[' && host[n - 1] == ']') {
+        memcpy(bare, host + 1, n - 2);
+        bare[n - 2] = '\0';
+        host = bare;
+    }
+    return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 uats_code uats__http_check_url(const char *url, const http_policy *policy, uats_error *err)

@@ -116,9 +116,12 @@ struct uats_ctx {
     size_t nmodules;
     rejected *rejects;
     size_t nrejects;
+    size_t nlogged;            /* rejections already logged */
     uats_log_fn *log_fn;
     void *log_userdata;
     uats_log_level log_level;
+    uats_token_fn *token_fn;   /* default for connections without their own */
+    void *token_userdata;
 };
 
 extern const uats_host_api uats__host_api;
@@ -144,7 +147,9 @@ struct uats_conn {
 
 /* Replace secret slot (0: access token, 1: refresh token) with a copy of
  * value, so the redactor knows it. */
-void uats__conn_secret_slot(uats_conn *conn, int slot, const char *value);
+uats_code uats__conn_secret_slot(uats_conn *conn, int slot, const char *value);
+/* value percent-encoded as in URLs (new), or NULL when nothing changes. */
+char *uats__percent_encoded(const char *value);
 /* Tell the host its refresh token was rotated. */
 void uats__conn_token_rotated(uats_conn *conn, const char *refresh_token);
 
@@ -154,6 +159,8 @@ struct uats_call {
     const uats_module *module;
     uats_error *err;        /* never NULL: points at the caller's or a local */
     bool failed;
+    bool in_open;           /* the connector's open(): set_base_url allowed */
+    bool committed;         /* a non-idempotent request got a 2xx: it took effect */
     uats_warnings *warnings;/* NULL when the operation cannot warn */
 };
 

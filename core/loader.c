@@ -88,6 +88,12 @@ void uats_ctx_free(uats_ctx *ctx)
     uats__free_mem(ctx);
 }
 
+void uats_ctx_set_token_callback(uats_ctx *ctx, uats_token_fn *fn, void *userdata)
+{
+    ctx->token_fn = fn;
+    ctx->token_userdata = userdata;
+}
+
 void uats_ctx_set_log(uats_ctx *ctx, uats_log_level level, uats_log_fn *fn,
                       void *userdata)
 {
@@ -130,7 +136,6 @@ static uats_code reject(uats_ctx *ctx, const char *path, uats_code code,
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
 
-    uats__log(ctx, NULL, NULL, UATS_LOG_WARN, "rejected %s: %s", path, reason);
     uats__err_set(err, code, "%s: %s", path, reason);
     rejected *r = uats__realloc(ctx->rejects, (ctx->nrejects + 1) * sizeof *r);
     if (!r)
@@ -146,6 +151,15 @@ static uats_code reject(uats_ctx *ctx, const char *path, uats_code code,
         uats__free_mem(r[ctx->nrejects].reason);
     }
     return code;
+}
+
+/* Log rejections recorded since the last call. Called without ltdl_lock
+ * held, so that a log callback may call back into uats. */
+static void flush_rejections(uats_ctx *ctx)
+{
+    for (; ctx->nlogged < ctx->nrejects; ctx->nlogged++)
+        uats__log(ctx, NULL, NULL, UATS_LOG_WARN, "rejected %s: %s",
+                  ctx->rejects[ctx->nlogged].path, ctx->rejects[ctx->nlogged].reason);
 }
 
 /* ---- checks on a descriptor ---- */
@@ -192,9 +206,11 @@ static uats_code check_descriptor(uats_ctx *ctx, const char *path,
 {
     if (d->abi_major != UATS_ABI_MAJOR || d->abi_minor > UATS_ABI_MINOR)
         return reject(ctx, path, UATS_E_ABI_MISMATCH,
-                      err, "built for connector ABI %u.%u; this uats %s supports %d.0 to %d.%d",
+                      err, "needs connector ABI %u.%u; this uats %s provides %d.%d (modules "
+                      "needing %d.0 to %d.%d load)",
                       (unsigned)d->abi_major, (unsigned)d->abi_minor, PACKAGE_VERSION,
-                      UATS_ABI_MAJOR, UATS_ABI_MAJOR, UATS_ABI_MINOR);
+                      UATS_ABI_MAJOR, UATS_ABI_MINOR, UATS_ABI_MAJOR, UATS_ABI_MAJOR,
+                      UATS_ABI_MINOR);
     if (d->struct_size < DESC_V1_0_SIZE)
         return reject(ctx, path, UATS_E_BAD_MODULE, err,
                       "descriptor is %zu bytes, smaller than the ABI 1.0 layout (%zu)",
@@ -208,10 +224,6 @@ static uats_code check_descriptor(uats_ctx *ctx, const char *path,
                       d->name, stem);
     if (!d->version || !*d->version)
         return reject(ctx, path, UATS_E_BAD_MODULE, err, "descriptor has no version");
-    if (d->caps & ~(unsigned)(UATS_CAP_CREATE_CANDIDATE | UATS_CAP_GET_CANDIDATE |
-                              UATS_CAP_ADD_ATTACHMENT))
-        return reject(ctx, path, UATS_E_BAD_MODULE, err,
-                      "descriptor declares unknown capability bits 0x%x", (unsigned)d->caps);
     for (size_t i = 0; i < sizeof cap_hooks / sizeof cap_hooks[0]; i++) {
         void *hook;
         memcpy(&hook, (const char *)d + cap_hooks[i].offset, sizeof hook);
@@ -309,10 +321,12 @@ uats_code uats_ctx_load_file(uats_ctx *ctx, const char *path, uats_error *err)
         return UATS_OK;
     stem_of(path, stem, sizeof stem);
     const uats_module *twin = find_by(ctx, stem, NULL);
-    if (twin)
-        return reject(ctx, path, UATS_E_BAD_MODULE, err,
-                      "duplicate connector name '%s' (already loaded from %s)", stem,
-                      twin->path);
+    if (twin) {
+        reject(ctx, path, UATS_E_BAD_MODULE, err,
+               "duplicate connector name '%s' (already loaded from %s)", stem, twin->path);
+        flush_rejections(ctx);
+        return UATS_E_BAD_MODULE;
+    }
 
     uats_module *m = uats__calloc(1, sizeof *m);
     char *copy = uats__strdup(path);
@@ -327,26 +341,35 @@ uats_code uats_ctx_load_file(uats_ctx *ctx, const char *path, uats_error *err)
 
     pthread_mutex_lock(&ltdl_lock);
     lt_dlhandle h = open_module(ctx, path, stem, &desc, err);
-    uats_code rc = h ? check_descriptor(ctx, path, desc, stem, err) : UATS_E_BAD_MODULE;
-    if (h && rc != UATS_OK)
-        lt_dlclose(h);
+    uats_code rc = UATS_E_BAD_MODULE;
+    if (h) {
+        /* Only struct_size is read in place; everything else is checked on
+         * our zero-extended copy, so a descriptor shorter than ours is
+         * never read past its end. Capabilities this core does not know
+         * belong to hooks it does not have: they are dropped. */
+        size_t n = desc->struct_size < sizeof m->desc ? desc->struct_size : sizeof m->desc;
+        memcpy(&m->desc, desc, n);
+        m->desc.caps &= UATS_CAP_CREATE_CANDIDATE | UATS_CAP_GET_CANDIDATE |
+                        UATS_CAP_ADD_ATTACHMENT;
+        rc = check_descriptor(ctx, path, &m->desc, stem, err);
+        if (rc != UATS_OK)
+            lt_dlclose(h);
+    }
     pthread_mutex_unlock(&ltdl_lock);
+    flush_rejections(ctx);
     if (rc != UATS_OK) {
         uats__free_mem(m);
         uats__free_mem(copy);
         return rc;
     }
 
-    /* Our own zero-extended copy: hooks the module predates read as NULL. */
-    size_t n = desc->struct_size < sizeof m->desc ? desc->struct_size : sizeof m->desc;
-    memcpy(&m->desc, desc, n);
     m->path = copy;
     m->handle = h;
     m->ctx = ctx;
     ctx->modules[ctx->nmodules++] = m;
     uats__log(ctx, NULL, NULL, UATS_LOG_INFO, "loaded connector %s %s (ABI %u.%u) from %s",
-              m->desc.name, m->desc.version, (unsigned)desc->abi_major,
-              (unsigned)desc->abi_minor, path);
+              m->desc.name, m->desc.version, (unsigned)m->desc.abi_major,
+              (unsigned)m->desc.abi_minor, path);
     return UATS_OK;
 }
 

@@ -9,6 +9,7 @@
  */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -100,7 +101,14 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
     json_t *value;
     if (!req)
         return UATS_E_NOMEM;
-    uats__http_basic(req, o->client_id, o->client_secret);
+    /* RFC 6749 2.3.1: id and secret are form-urlencoded, then Basic. */
+    char *id = uats__percent_encoded(o->client_id);
+    char *secret = uats__percent_encoded(o->client_secret);
+    uats__http_basic(req, id ? id : o->client_id, secret ? secret : o->client_secret);
+    if (secret)
+        memset(secret, 0, strlen(secret));
+    uats__free_mem(id);
+    uats__free_mem(secret);
     if (o->refresh_token) {
         uats__http_form_urlencoded(req, "grant_type", "refresh_token");
         uats__http_form_urlencoded(req, "refresh_token", o->refresh_token);
@@ -117,22 +125,31 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
             call->err->code = rc = UATS_E_AUTH; /* a refused grant is an auth failure */
         return rc;
     }
-    json_t *doc = uats__http_resp_json(resp);
+    json_t *doc = uats__http_resp_json(resp), *expires_v = NULL;
     const char *access = NULL, *refresh = NULL;
-    json_int_t expires = 3600; /* RFC 6749 makes expires_in optional */
-    if (!doc || json_unpack(doc, "{s:s, s?I, s?s}", "access_token", &access, "expires_in",
-                            &expires, "refresh_token", &refresh) != 0 || !*access) {
+    if (!doc || json_unpack(doc, "{s:s, s?o, s?s}", "access_token", &access, "expires_in",
+                            &expires_v, "refresh_token", &refresh) != 0 || !*access) {
         if (doc)
             uats__host_api.fail(call, UATS_E_AUTH, "the token endpoint's answer has no "
                                 "access_token");
         uats__http_resp_free(resp);
         return UATS_E_AUTH;
     }
+    /* RFC 6749 makes expires_in optional; some servers send it as text. */
+    double expires = 3600;
+    if (json_is_integer(expires_v))
+        expires = (double)json_integer_value(expires_v);
+    else if (json_is_string(expires_v))
+        expires = strtod(json_string_value(expires_v), NULL);
+    /* Everything borrowed from the answer is copied before it is freed. */
+    bool rotated_now = refresh && (!o->refresh_token || strcmp(refresh, o->refresh_token) != 0);
     char *copy = uats__strdup(access);
-    char *new_refresh = refresh && (!o->refresh_token || strcmp(refresh, o->refresh_token))
-                            ? uats__strdup(refresh) : NULL;
+    char *new_refresh = rotated_now ? uats__strdup(refresh) : NULL;
     uats__http_resp_free(resp);
-    if (!copy || (refresh && !new_refresh && (!o->refresh_token || strcmp(refresh, o->refresh_token)))) {
+    if (!copy || (rotated_now && !new_refresh) ||
+        uats__conn_secret_slot(call->conn, 0, copy) != UATS_OK ||
+        (new_refresh && uats__conn_secret_slot(call->conn, 1, new_refresh) != UATS_OK) ||
+        (new_refresh && !(*rotated = uats__strdup(new_refresh)))) {
         uats__free_mem(copy);
         uats__free_mem(new_refresh);
         return uats__host_api.fail(call, UATS_E_NOMEM, "out of memory");
@@ -142,28 +159,28 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
     uats__free_mem(o->access_token);
     o->access_token = copy;
     /* Renew a minute early, or halfway for short-lived tokens. */
-    double life = expires > 0 ? (double)expires : 3600;
+    double life = expires > 0 ? expires : 3600;
     o->renew_at = uats__monotonic() + (life > 120 ? life - 60 : life / 2);
-    uats__conn_secret_slot(call->conn, 0, copy);
     if (new_refresh) {
         uats__free_mem(o->refresh_token);
         o->refresh_token = new_refresh;
-        uats__conn_secret_slot(call->conn, 1, new_refresh);
-        *rotated = uats__strdup(new_refresh);
     }
     uats__log(call->conn->ctx, call->conn, call->module->desc.name, UATS_LOG_DEBUG,
-              "obtained an OAuth access token valid for %lld s", (long long)expires);
+              "obtained an OAuth access token valid for %.0f s", expires);
     return UATS_OK;
 }
 
-uats_code uats__oauth_token(uats_call *call, bool renew, char **token)
+uats_code uats__oauth_token(uats_call *call, const char *refused, char **token)
 {
     oauth_state *o = call->conn->http->oauth;
     char *rotated = NULL;
     uats_code rc = UATS_OK;
     *token = NULL;
     pthread_mutex_lock(&o->lock);
-    if (renew || !o->access_token || uats__monotonic() >= o->renew_at)
+    /* After a 401, renew only if no other thread has renewed since: many
+     * threads refused at once must not each fetch (and revoke) a token. */
+    bool stale = refused && o->access_token && strcmp(refused, o->access_token) == 0;
+    if (stale || !o->access_token || uats__monotonic() >= o->renew_at)
         rc = fetch(call, o, &rotated);
     if (rc == UATS_OK && !(*token = uats__strdup(o->access_token)))
         rc = uats__host_api.fail(call, UATS_E_NOMEM, "out of memory");

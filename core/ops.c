@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -86,39 +87,58 @@ static uats_code op_finish(op *o, uats_code rc, json_t *result, uats_kind kind,
                            uats_object **out)
 {
     const char *name = o->conn->module->desc.name;
+    if (rc == UATS_OK && !result)
+        rc = op_fail(o, UATS_E_BAD_MODULE,
+                     "connector %s reported success but returned nothing from %s",
+                     name, o->verb);
+    json_t *copy = NULL;
+    if (rc == UATS_OK) {
+        /* Validate into our own copy: the connector's object is its own
+         * (it may be shared) and is never modified. */
+        uats_error why;
+        uats__err_clear(&why);
+        rc = uats__validate(uats__schema_root(kind), result, "", &copy, &why);
+        if (rc == UATS_E_NOMEM)
+            op_fail(o, rc, "out of memory");
+        else if (rc != UATS_OK)
+            rc = op_fail(o, UATS_E_BAD_MODULE, "connector %s returned an invalid %s: %s",
+                         name, kind == UATS_KIND_CANDIDATE ? "candidate" : "attachment",
+                         why.text);
+    }
+    json_decref(result);
     if (rc != UATS_OK) {
-        json_decref(result);
-        if (rc < 0 || rc >= UATS_E__LAST)
-            return op_fail(o, UATS_E_BAD_MODULE,
-                           "connector %s returned unknown code %d from %s", name,
-                           (int)rc, o->verb);
-        if (!o->call.failed)
-            return op_fail(o, rc, "connector %s could not %s: %s", name, o->verb,
-                           uats_strerror(rc));
+        json_decref(copy);
+        if (rc < 0 || rc >= UATS_E__LAST) {
+            o->call.failed = false;
+            uats__err_clear(o->err);
+            rc = op_fail(o, UATS_E_BAD_MODULE, "connector %s returned unknown code %d from %s",
+                         name, (int)rc, o->verb);
+        } else if (!o->call.failed && !o->err->code) {
+            rc = op_fail(o, rc, "connector %s could not %s: %s", name, o->verb,
+                         uats_strerror(rc));
+        } else {
+            /* What was recorded is what happened; the hook's return value
+             * only says that something failed. */
+            rc = o->err->code;
+        }
+        if (o->call.committed && rc != UATS_E_OUTCOME_UNKNOWN) {
+            /* The vendor accepted the write; only reading it back failed.
+             * Saying so keeps the host from creating it again. */
+            char why[UATS_ERROR_SIZE];
+            uats__copy_str(why, sizeof why, o->err->text);
+            rc = uats__err_set(o->err, UATS_E_OUTCOME_UNKNOWN,
+                               "%s accepted the request, so it took effect, but then: %s",
+                               o->conn->module->desc.vendor ? o->conn->module->desc.vendor
+                                                            : name, why);
+        }
         return op_end(o, rc);
     }
-    if (!result)
-        return op_fail(o, UATS_E_BAD_MODULE,
-                       "connector %s reported success but returned nothing from %s",
-                       name, o->verb);
     char stamp[UATS_TIME_SIZE];
     uats__now_iso(stamp);
-    json_t *copy = NULL;
-    if (json_is_object(result) &&
-        json_object_set_new(result, "modified_at", json_string(stamp)) != 0) {
-        json_decref(result);
+    if (json_object_set_new(copy, "modified_at", json_string(stamp)) != 0) {
+        json_decref(copy);
         return op_fail(o, UATS_E_NOMEM, "out of memory");
     }
-    uats_error why;
-    uats__err_clear(&why);
-    rc = uats__validate(uats__schema_root(kind), result, "", &copy, &why);
-    json_decref(result);
-    if (rc == UATS_E_NOMEM)
-        return op_fail(o, rc, "out of memory");
-    if (rc != UATS_OK)
-        return op_fail(o, UATS_E_BAD_MODULE, "connector %s returned an invalid %s: %s",
-                       name, kind == UATS_KIND_CANDIDATE ? "candidate" : "attachment",
-                       why.text);
     *out = uats__object_wrap(kind, copy);
     if (!*out)
         return op_fail(o, UATS_E_NOMEM, "out of memory");

@@ -77,6 +77,8 @@ typedef struct vendor {
     char last_refresh[64];
     int token_lifetime;      /* expires_in of issued tokens */
     bool rotate;             /* hand out a new refresh token */
+    bool same_refresh;       /* hand the same refresh token back */
+    bool expires_as_text;    /* "expires_in": "3600", as some servers send it */
     char valid_token[32];    /* the only bearer token /v1 accepts when oauth */
     bool oauth;              /* require the bearer token */
     size_t last_file_len;
@@ -85,10 +87,13 @@ typedef struct vendor {
 } vendor;
 
 static vendor v;
+static char long_token[1600]; /* longer than any fixed header buffer */
 
 static bool authorised(const emu_request *req)
 {
     const char *user, *pass;
+    if (emu_req_bearer(req) && strcmp(emu_req_bearer(req), long_token) == 0)
+        return true;
     if (v.oauth) {
         const char *b = emu_req_bearer(req);
         return b && strcmp(b, v.valid_token) == 0;
@@ -122,6 +127,16 @@ static void on_create(const emu_request *req, emu_response *resp, void *ud)
     pthread_mutex_lock(&v.lock);
     char id[16];
     snprintf(id, sizeof id, "c%d", ++v.next_id);
+    if (strcmp(name, "redirect-me") == 0) {
+        /* Post/redirect/get: created, then pointed at the result. */
+        json_object_set_new(v.records, id, json_pack("{s:s, s:s}", "id", id, "name", name));
+        pthread_mutex_unlock(&v.lock);
+        char location[64];
+        snprintf(location, sizeof location, "/v1/candidates/%s", id);
+        emu_resp_header(resp, "Location", location);
+        emu_resp_json(resp, 302, json_object());
+        return;
+    }
     json_t *rec = json_pack("{s:s, s:s}", "id", id, "name", name);
     if (json_object_get(body, "email"))
         json_object_set(rec, "email", json_object_get(body, "email"));
@@ -216,8 +231,15 @@ static void on_token(const emu_request *req, emu_response *resp, void *ud)
     snprintf(v.valid_token, sizeof v.valid_token, "tok-%d", ++v.tokens_issued);
     json_t *answer = json_pack("{s:s, s:s, s:i}", "access_token", v.valid_token, "token_type",
                                "Bearer", "expires_in", v.token_lifetime);
+    if (v.expires_as_text) {
+        char text[16];
+        snprintf(text, sizeof text, "%d", v.token_lifetime);
+        json_object_set_new(answer, "expires_in", json_string(text));
+    }
     if (v.rotate)
         json_object_set_new(answer, "refresh_token", json_string(ROTATED));
+    if (v.same_refresh)
+        json_object_set_new(answer, "refresh_token", json_string(REFRESH));
     pthread_mutex_unlock(&v.lock);
     emu_resp_json(resp, 200, answer);
 }
@@ -235,6 +257,7 @@ static void link_module(const char *name)
 static void setup(void)
 {
     uats_error err;
+    memset(long_token, 'T', sizeof long_token - 1);
     memset(&v, 0, sizeof v);
     pthread_mutex_init(&v.lock, NULL);
     v.records = json_object();
@@ -547,9 +570,10 @@ START_TEST(create_is_never_blindly_retried)
     uats_conn *conn = open_key("httpconn");
     uats_error err;
     uats_object *out;
-    /* 502: the vendor may have processed it. */
+    /* 502: a proxy may have passed it on and the vendor processed it. */
     push("POST", "/v1/candidates", (emu_fault){.kind = EMU_FAULT_HTML, .status = 502});
-    ck_assert_int_eq(create(conn, "Ada", &out, &err), UATS_E_VENDOR);
+    ck_assert_int_eq(create(conn, "Ada", &out, &err), UATS_E_OUTCOME_UNKNOWN);
+    ck_assert_int_eq(err.http_status, 502);
     ck_assert_uint_eq(emu_count(emu, "POST", "/v1/candidates"), 1);
     /* Connection dropped after the request was read. */
     push("POST", "/v1/candidates", (emu_fault){.kind = EMU_FAULT_DROP});
@@ -861,6 +885,116 @@ START_TEST(multipart_upload_is_exact)
 }
 END_TEST
 
+START_TEST(regressions_from_review)
+{
+    uats_error err;
+    uats_object *out;
+    /* A create answered with a redirect was processed: never re-sent. */
+    uats_conn *conn = open_key("httpconn");
+    ck_assert_int_eq(create(conn, "redirect-me", &out, &err), UATS_E_OUTCOME_UNKNOWN);
+    ck_assert_uint_eq(emu_count(emu, "POST", "/v1/candidates"), 1);
+    ck_assert_uint_eq(emu_count(emu, "GET", "/v1/candidates/:id"), 0);
+    /* Retry-After beyond any budget: no overflow, no wait, no retry. */
+    push("GET", "/v1/candidates/:id", (emu_fault){.kind = EMU_FAULT_STATUS, .status = 429,
+                                                  .retry_after = "9223372036854775807"});
+    ck_assert_int_eq(get(conn, "c1", &err), UATS_E_RATE_LIMITED);
+    ck_assert_int_eq(emu_count(emu, "GET", "/v1/candidates/:id"), 1);
+    ck_assert_int_le(err.retry_after, 7L * 24 * 3600);
+    uats_conn_close(conn);
+
+    /* A bearer token longer than 1 KB goes out whole. */
+    char extra[2048];
+    setenv("UATS_LONG_TOKEN", long_token, 1);
+    conn = open_with("hdrconn", "\"credentials\": {\"token\": \"$env:UATS_LONG_TOKEN\"}", &err);
+    ck_assert_ptr_nonnull(conn);
+    ck_assert_int_eq(get(conn, "c1", &err), UATS_OK);
+    uats_conn_close(conn);
+    ck_assert(!logs_contain(long_token));
+
+    /* An API key with URL-reserved characters, in a query string, never
+     * shows in a log line: neither raw nor percent-encoded. */
+    setenv("UATS_ODD_KEY", "AbC+dEf/GhI=" SECRET, 1);
+    conn = open_with("qryconn", "\"credentials\": {\"api_key\": \"$env:UATS_ODD_KEY\"}", &err);
+    ck_assert_ptr_nonnull(conn);
+    ck_assert_int_eq(get(conn, "c1", &err), UATS_E_AUTH); /* the emulator wants SECRET */
+    ck_assert(!logs_contain("AbC%2BdEf%2FGhI%3D"));
+    ck_assert(!logs_contain("AbC+dEf/GhI="));
+    uats_conn_close(conn);
+
+    /* Plain http to a name that merely starts like a loopback address. */
+    ck_assert_int_eq(uats_conn_open_str(ctx, "{\"connector\": \"httpconn\", \"base_url\": "
+                                             "\"http://127.attacker.example/v1\"}", &conn, &err),
+                     UATS_E_CONFIG);
+    ck_assert_int_eq(uats_conn_open_str(ctx, "{\"connector\": \"httpconn\", \"base_url\": "
+                                             "\"http://[::1]:9/v1\"}", &conn, &err), UATS_OK);
+    uats_conn_close(conn);
+    (void)extra;
+}
+END_TEST
+
+START_TEST(oauth_token_answer_variants)
+{
+    /* The same refresh token handed back (no rotation, no use after free),
+     * and expires_in as text. */
+    v.oauth = true;
+    v.same_refresh = true;
+    v.expires_as_text = true;
+    uats_conn *conn = open_oauth(", \"refresh_token\": \"" REFRESH "\"");
+    int calls = 0;
+    uats_conn_set_token_callback(conn, on_rotate, &calls);
+    uats_error err;
+    char *id = created_id(conn);
+    ck_assert_int_eq(get(conn, id, &err), UATS_OK);
+    ck_assert_int_eq(v.tokens_issued, 1);
+    ck_assert_int_eq(calls, 0);
+    free(id);
+    uats_conn_close(conn);
+}
+END_TEST
+
+typedef struct stampede_arg {
+    uats_conn *conn;
+    const char *id;
+    uats_code rc;
+} stampede_arg;
+
+static void *stampede_get(void *p)
+{
+    stampede_arg *a = p;
+    uats_error err;
+    a->rc = get(a->conn, a->id, &err);
+    return NULL;
+}
+
+START_TEST(oauth_many_threads_refused_at_once_renew_once)
+{
+    v.oauth = true;
+    uats_conn *conn = open_oauth("");
+    uats_error err;
+    char *id = created_id(conn);
+    ck_assert_int_eq(get(conn, id, &err), UATS_OK);
+    ck_assert_int_eq(v.tokens_issued, 1);
+    /* Revoke: every thread gets a 401, only one fetches a new token, and
+     * the vendor, which honours only its newest token, accepts them all. */
+    pthread_mutex_lock(&v.lock);
+    snprintf(v.valid_token, sizeof v.valid_token, "revoked");
+    pthread_mutex_unlock(&v.lock);
+    pthread_t t[8];
+    stampede_arg args[8];
+    for (int i = 0; i < 8; i++) {
+        args[i] = (stampede_arg){conn, id, UATS_E_INTERNAL};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, stampede_get, &args[i]), 0);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(args[i].rc, UATS_OK);
+    }
+    ck_assert_int_eq(v.tokens_issued, 2);
+    free(id);
+    uats_conn_close(conn);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("http");
@@ -874,6 +1008,8 @@ int main(void)
     tcase_add_test(tc, oauth_token_renewed_before_expiry_and_after_401);
     tcase_add_test(tc, oauth_refresh_token_rotation_reaches_the_host);
     tcase_add_test(tc, oauth_refused_grant_is_auth_error);
+    tcase_add_test(tc, oauth_token_answer_variants);
+    tcase_add_test(tc, oauth_many_threads_refused_at_once_renew_once);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("retries");
@@ -899,6 +1035,7 @@ int main(void)
     tcase_add_test(tc, pacing_follows_rate_and_headers);
     tcase_add_test(tc, rate_limit_headers_slow_the_next_call);
     tcase_add_test(tc, multipart_upload_is_exact);
+    tcase_add_test(tc, regressions_from_review);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -327,6 +327,26 @@ START_TEST(wrong_input_kind_is_refused)
 }
 END_TEST
 
+START_TEST(overlapping_and_long_echoed_secrets_are_redacted_whole)
+{
+    uats_conn *conn;
+    uats_error err;
+    /* The signing key is a prefix of the API key; the vendor echoes the API
+     * key after 240 characters of padding. */
+    ck_assert_int_eq(uats_conn_open_str(ctx,
+        "{\"connector\": \"testconn\", \"credentials\": {\"api_key\": \"sk-live-0123456789abcdef\"},"
+        " \"options\": {\"account\": \"acme\", \"signing_key\": \"sk-live\"}}", &conn, &err),
+                     UATS_OK);
+    uats_object *in = input_named("fail-6-long"), *out;
+    ck_assert_int_eq(uats_candidate_create(conn, in, &out, NULL, &err), UATS_E_VALIDATION);
+    ck_assert_msg(!strstr(err.vendor_message, "0123456789"), "tail leaked: %s", err.vendor_message);
+    ck_assert_msg(!strstr(err.text, "0123456789"), "tail leaked: %s", err.text);
+    ck_assert(!strstr(err.vendor_message, "sk-live"));
+    uats_object_free(in);
+    uats_conn_close(conn);
+}
+END_TEST
+
 START_TEST(logs_never_show_secrets)
 {
     uats_conn *conn = open_test();
@@ -509,6 +529,7 @@ int main(void)
     tcase_add_test(tc, missing_hook_is_unsupported);
     tcase_add_test(tc, wrong_input_kind_is_refused);
     tcase_add_test(tc, logs_never_show_secrets);
+    tcase_add_test(tc, overlapping_and_long_echoed_secrets_are_redacted_whole);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("memory");

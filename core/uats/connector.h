@@ -14,16 +14,21 @@
  * ---- ABI rules ---------------------------------------------------------------
  * 1. Versions. UATS_ABI_MAJOR changes only when an existing field or hook
  *    changes meaning or type; then nothing built for another major loads.
- *    UATS_ABI_MINOR grows when fields are appended. The core loads a module
- *    whose major equals its own and whose minor is no newer than its own, and
- *    refuses the rest with UATS_E_ABI_MISMATCH naming both versions.
+ *    UATS_ABI_MINOR grows when fields are appended. A descriptor's abi_minor
+ *    is the oldest host minor the module needs: by default the minor of the
+ *    headers it was built with, which is always safe. A module that uses
+ *    only ABI 1.0 services (testing newer ones with UATS_HOST_HAS) may
+ *    define UATS_ABI_REQUIRED_MINOR 0 before including this header, and
+ *    then also loads into older 1.x cores. The core loads a module whose
+ *    major equals its own and whose required minor is no newer than its
+ *    own, and refuses the rest with UATS_E_ABI_MISMATCH naming both.
  * 2. Tables only grow. uats_host_api and uats_connector start with
  *    struct_size and the ABI version; fields are appended at the end under a
  *    comment naming the minor that added them, never reordered, retyped or
  *    removed (a retired field stays as a dead slot). The core copies a
- *    descriptor's first struct_size bytes into zeroed memory, so hooks a module
- *    predates read as NULL. A connector must check host->struct_size (or
- *    host->abi_minor) before using a host service newer than ABI 1.0.
+ *    descriptor's first struct_size bytes into zeroed memory before looking
+ *    at any of it, so hooks a module predates read as NULL and hooks the
+ *    core predates are ignored, capability bits included.
  * 3. Sizes are checked before anything is called: a descriptor shorter than
  *    the ABI 1.0 layout is refused as UATS_E_BAD_MODULE.
  * 4. Capabilities match hooks: each UATS_CAP_* bit declared needs its hook and
@@ -61,7 +66,18 @@ extern "C" {
 #define UATS_ABI_MAJOR 1
 #define UATS_ABI_MINOR 0
 
-/* Room for a timestamp written by host->time_from_epoch: "2026-01-02T03:04:05.123Z". */
+/* The oldest host ABI minor this module needs (rule 1). */
+#ifndef UATS_ABI_REQUIRED_MINOR
+#define UATS_ABI_REQUIRED_MINOR UATS_ABI_MINOR
+#endif
+
+/* Whether a versioned table has a field: for host services newer than the
+ * module's required minor, and for the core reading descriptors. */
+#define UATS_HAS_FIELD(table, type, field) \
+    ((table)->struct_size >= offsetof(type, field) + sizeof((table)->field))
+#define UATS_HOST_HAS(host, field) UATS_HAS_FIELD(host, uats_host_api, field)
+
+/* Room for a timestamp written by host->time_from_epoch_ms: "2026-01-02T03:04:05.123Z". */
 #define UATS_TIME_SIZE 32
 
 /*
@@ -155,8 +171,8 @@ typedef struct uats_host_api {
 
     /* A credential of the connection, or NULL if absent. Names: "api_key",
      * "token" (OAuth/bearer access token), "username", "password",
-     * "client_id", "client_secret", "refresh_token". "$env:NAME" references
-     * are already resolved. Borrowed: valid until the connection is closed.
+     * "client_id", "client_secret", "refresh_token", and the non-secret
+     * "token_url" and "scopes". "$env:NAME" references are already resolved. Borrowed: valid until the connection is closed.
      * Never log or copy these into messages: the core redacts them from
      * everything it prints, but only the core's copies. */
     const char *(*credential)(uats_call *call, const char *name);
@@ -167,9 +183,10 @@ typedef struct uats_host_api {
     const char *(*base_url)(uats_call *call);
 
     /* Check and extract a vendor JSON response with jansson's json_unpack
-     * format. On mismatch, records UATS_E_VENDOR with jansson's description
-     * and `what` (e.g. "opportunity"), and returns it. */
-    uats_code (*unpack)(uats_call *call, json_t *root, const char *what,
+     * format (root borrowed; "o" results are borrowed from it). On mismatch,
+     * records UATS_E_VENDOR with jansson's description and `what` (e.g.
+     * "opportunity"), and returns it. */
+    uats_code (*unpack)(uats_call *call, const json_t *root, const char *what,
                         const char *fmt, ...);
 
     /* Write the ISO 8601 UTC form of a Unix time given in milliseconds into
@@ -192,8 +209,12 @@ typedef struct uats_host_api {
      *
      * http_new starts a request: method ("GET", "POST", "PUT", "PATCH",
      * "DELETE") and a path below the base URL, in which each "%s" is
-     * replaced by the next argument percent-encoded as one path segment
-     * (only %s and %% may appear). NULL when out of memory (recorded).
+     * replaced by the next argument percent-encoded as one path segment.
+     * Only %s and %% may appear, and no "?" or "#" (use http_query); any
+     * other directive fails the request at once (UATS_E_INTERNAL, recorded)
+     * although the compiler's printf check lets it pass. NULL only when out
+     * of memory (recorded). Every request must be given to http_send or
+     * http_req_free.
      */
     uats_http_req *(*http_new)(uats_call *call, const char *method,
                                const char *path, ...) UATS_PRINTF(3, 4);
@@ -201,8 +222,9 @@ typedef struct uats_host_api {
     /* Add a query parameter (name and value copied, percent-encoded). */
     uats_code (*http_query)(uats_http_req *req, const char *name, const char *value);
 
-    /* Add a request header (copied). Authentication headers are added by
-     * the core; do not set them. */
+    /* Add a request header (copied), or replace the core's default of the
+     * same name (Accept: application/json, and Content-Type for bodies).
+     * Authentication headers are the core's: setting Authorization fails. */
     uats_code (*http_header)(uats_http_req *req, const char *name, const char *value);
 
     /* Send body (borrowed, serialised now) as application/json. */
@@ -216,10 +238,12 @@ typedef struct uats_host_api {
                                 const void *data, size_t len);
 
     /* By default a status of 300 or more makes http_send fail with the
-     * matching code (401 UATS_E_AUTH, 403 UATS_E_FORBIDDEN, 404
-     * UATS_E_NOT_FOUND, 409 UATS_E_CONFLICT, 400/422 UATS_E_VALIDATION, 429
-     * UATS_E_RATE_LIMITED, other UATS_E_VENDOR) and the vendor's message.
-     * http_accept makes `status` an ordinary answer the connector handles. */
+     * matching code (401 UATS_E_AUTH, 403 UATS_E_FORBIDDEN, 404 and 410
+     * UATS_E_NOT_FOUND, 409 UATS_E_CONFLICT, 400/422 UATS_E_VALIDATION, 413
+     * UATS_E_TOO_LARGE, 429 UATS_E_RATE_LIMITED, other UATS_E_VENDOR; a 5xx
+     * other than 503 to a non-idempotent request is UATS_E_OUTCOME_UNKNOWN)
+     * and the vendor's message. http_accept makes `status` an ordinary
+     * answer the connector handles (up to 8 statuses per request). */
     void (*http_accept)(uats_http_req *req, long status);
 
     /* Whether the request may be repeated without harm. Defaults: GET, PUT,
@@ -250,6 +274,31 @@ typedef struct uats_host_api {
      * (e.g. Greenhouse's "sub", the acting user). Only from open(). */
     uats_code (*oauth_param)(uats_call *call, const char *name, const char *value);
 
+    /* Drop a request without sending it (a connector that fails between
+     * http_new and http_send). NULL is fine. */
+    void (*http_req_free)(uats_http_req *req);
+
+    /* A request to an absolute URL on the same origin as the base URL (a
+     * vendor's "next page" link), sent with the connection's credentials.
+     * The URL is used as given (already encoded). Another origin fails the
+     * request (UATS_E_VENDOR) so that credentials never leave the vendor. */
+    uats_http_req *(*http_new_url)(uats_call *call, const char *method, const char *url);
+
+    /* A GET of a file the caller pointed to (an attachment input's "url"):
+     * any https host (http only to this machine), no credentials, the
+     * connection's file size cap, retried like any GET. */
+    uats_http_req *(*http_new_download)(uats_call *call, const char *url);
+
+    /* A raw body of len bytes (copied) with its content type: JSON:API
+     * documents, url-encoded forms, uploads. */
+    uats_code (*http_body)(uats_http_req *req, const char *content_type, const void *data,
+                           size_t len);
+
+    /* Only from open(): use url (copied) as the connection's base URL, for
+     * vendors whose address depends on the account (a subdomain, a company
+     * id). Subject to the https-only rule. */
+    uats_code (*set_base_url)(uats_call *call, const char *url);
+
     /* ---- ABI 1.1 fields go below this line ---- */
 } uats_host_api;
 
@@ -260,7 +309,7 @@ typedef struct uats_host_api {
 typedef struct uats_connector {
     size_t struct_size;   /* sizeof(uats_connector): set by UATS_CONNECTOR_INIT */
     uint16_t abi_major;   /* UATS_ABI_MAJOR the module was built with */
-    uint16_t abi_minor;   /* UATS_ABI_MINOR the module was built with */
+    uint16_t abi_minor;   /* the oldest host minor it needs: UATS_ABI_REQUIRED_MINOR */
 
     /* ---- ABI 1.0 ---- */
 
@@ -304,28 +353,42 @@ typedef struct uats_connector {
      * "error_description", "error.message", "error", "errors". */
     const char *const *error_message_paths;
 
+    /* The vendor's rate-limit headers: this prefix followed by "Limit",
+     * "Remaining" and "Reset" ("X-Rate-Limit-" for Workable). NULL means
+     * "X-RateLimit-". */
+    const char *rate_limit_header_prefix;
+
     /* Called once when a host opens a connection, after the core has checked
-     * the configuration against `options`. May check options and credentials
-     * and set *state (any pointer, or left NULL); return UATS_OK or a failure
-     * recorded with host->fail. Optional. */
+     * the configuration against `options`. May check options and credentials,
+     * call set_base_url and oauth_param, and set *state (any pointer, or left
+     * NULL); return UATS_OK or a failure recorded with host->fail. On failure
+     * close() is not called: release what open() took. Optional. */
     uats_code (*open)(uats_call *call, void **state);
 
     /* Releases what open() set up. Called once, after every call on the
      * connection has returned. Optional. */
     void (*close)(void *state);
 
-    /* Create a candidate. input is the validated unified create input in
+    /* Every hook below reports failure by recording it (host->fail, or a
+     * host service that failed, such as http_send) and returning a code
+     * other than UATS_OK; when something was recorded, the host gets the
+     * recorded code, so `if (rc != UATS_OK) return rc;` is always right.
+     * A result (*out) is never modified by the core.
+     *
+     * Create a candidate. input is the validated unified create input in
      * canonical JSON (docs/model.md), borrowed for the duration of the call.
      * On success set *out to a new reference to the unified Candidate as the
      * vendor stored it (with "remote_data"); the core validates it and takes
      * the reference. Report each input field the vendor cannot hold with
-     * host->warn. Never retry a create yourself. */
+     * host->warn. Never retry a create yourself. If the vendor accepted the
+     * create (a 2xx) and a later step fails, the host is told
+     * UATS_E_OUTCOME_UNKNOWN, since the candidate exists. */
     uats_code (*create_candidate)(uats_call *call, void *state,
                                   const json_t *input, json_t **out);
 
     /* Fetch one candidate by the vendor's id (borrowed). On success *out is a
      * new reference to the unified Candidate (with "remote_data"). A missing
-     * candidate is UATS_E_NOT_FOUND. */
+     * candidate is UATS_E_NOT_FOUND. Warnings are not reported for gets. */
     uats_code (*get_candidate)(uats_call *call, void *state, const char *id,
                                json_t **out);
 
@@ -340,11 +403,12 @@ typedef struct uats_connector {
     /* ---- ABI 1.1 fields go below this line ---- */
 } uats_connector;
 
-/* Initializer for the header fields of a uats_connector. */
+/* Initializer for the header fields of a uats_connector. Designated
+ * initializers: C99, or C++20. */
 #define UATS_CONNECTOR_INIT \
     .struct_size = sizeof(uats_connector), \
     .abi_major = UATS_ABI_MAJOR, \
-    .abi_minor = UATS_ABI_MINOR
+    .abi_minor = UATS_ABI_REQUIRED_MINOR
 
 /* The entry point's type. Returns the descriptor (borrowed: static storage)
  * or NULL if the module cannot work with this host. */
@@ -354,8 +418,10 @@ typedef const uats_connector *uats_connector_entry_fn(const uats_host_api *host)
 #define UATS_CONNECTOR_ENTRY_SYMBOL "uats_connector_entry"
 
 /*
- * The host's services table, set by the entry point before any hook runs.
- * Hidden, so that modules never see each other's copy.
+ * The host's services table, set by the entry point before any hook runs
+ * (every core passes the same table, so setting it again is harmless).
+ * Hidden, so that modules never see each other's copy. One connector per
+ * shared module: two connectors linked into one object would both define it.
  */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((visibility("hidden")))
@@ -366,20 +432,24 @@ extern const uats_host_api *uats_host;
  * UATS_CONNECTOR_DEFINE(modname, descriptor): put this in exactly one source
  * file of the module. modname is the module's file name without extension
  * (lever), descriptor a static const uats_connector. It defines uats_host
- * and the exported entry point modname_LTX_uats_connector_entry, which the
- * libltdl loader finds even when several connectors are preloaded into one
- * static program.
+ * and the exported entry point modname_LTX_uats_connector_entry (libltdl's
+ * naming, which keeps entry points distinct), with C linkage from C++ too.
  */
 #define UATS_CONNECTOR_DEFINE(modname, descriptor) \
     UATS_CONNECTOR_DEFINE_(modname, descriptor)
 
 /* The indirection lets modname be a macro (-DMODNAME=lever) that expands
  * before it is pasted into the symbol name. */
+#ifdef __cplusplus
+#define UATS_C_LINKAGE extern "C"
+#else
+#define UATS_C_LINKAGE
+#endif
 #define UATS_CONNECTOR_DEFINE_(modname, descriptor)                           \
     const uats_host_api *uats_host;                                           \
-    UATS_EXPORT const uats_connector *                                        \
+    UATS_C_LINKAGE UATS_EXPORT const uats_connector *                         \
     modname##_LTX_uats_connector_entry(const uats_host_api *host);            \
-    UATS_EXPORT const uats_connector *                                        \
+    UATS_C_LINKAGE UATS_EXPORT const uats_connector *                         \
     modname##_LTX_uats_connector_entry(const uats_host_api *host)             \
     {                                                                         \
         uats_host = host; /* the core checks the versions */                  \

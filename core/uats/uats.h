@@ -46,6 +46,9 @@ extern "C" {
 
 #define UATS_ERROR_SIZE 256
 
+/* The package version as a number for compile-time tests: 0xMMmmpp. */
+#define UATS_VERSION_NUM 0x000100
+
 /*
  * Details of one failure. Allocated by the caller (on the stack is fine);
  * every function taking one fills it on failure and clears it on success.
@@ -483,6 +486,11 @@ void uats_conn_rate_limit(uats_conn *conn, long *limit, long *remaining, long *r
  * operation that renewed the token; must be thread-safe. */
 typedef void uats_token_fn(uats_conn *conn, const char *refresh_token, void *userdata);
 void uats_conn_set_token_callback(uats_conn *conn, uats_token_fn *fn, void *userdata);
+
+/* The same for every connection of ctx that sets none of its own; set it
+ * before opening connections, so that a rotation during a connector's
+ * open() is not lost. Not thread-safe with other calls on ctx. */
+void uats_ctx_set_token_callback(uats_ctx *ctx, uats_token_fn *fn, void *userdata);
 
 /* ------------------------------------------------------------------------
  * Operations

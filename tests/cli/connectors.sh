@@ -14,7 +14,7 @@ mkdir "$work/mods"
 ln -s "$UATS_TEST_MODULES/abi_newer.so" "$work/mods/abi_newer.so"
 echo "not a module" >"$work/mods/junk.so"
 expect_exit 0 "$UATS" --connector-dir "$work/mods" connectors
-contains "$work/out" "rejected     $work/mods/abi_newer.so: built for connector ABI 1.1"
+contains "$work/out" "rejected     $work/mods/abi_newer.so: needs connector ABI 1.1"
 contains "$work/out" "rejected     $work/mods/junk.so: cannot be loaded as a module"
 contains "$work/out" "lever"
 

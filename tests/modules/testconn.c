@@ -46,8 +46,16 @@ static uats_code test_create(uats_call *call, void *state, const json_t *input,
     const char *first = json_string_value(json_object_get(input, "first_name"));
     const char *key = uats_host->credential(call, "api_key");
     if (first && strncmp(first, "fail-", 5) == 0) {
-        char vendor[128];
-        snprintf(vendor, sizeof vendor, "invalid request (key %s)", key);
+        char vendor[1024];
+        /* "-long": the key after 240 characters, where a 256-byte buffer
+         * would cut it. */
+        snprintf(vendor, sizeof vendor, "%sinvalid request (key %s)",
+                 strstr(first, "-long") ? "................................................"
+                                          "................................................"
+                                          "................................................"
+                                          "................................................"
+                                          "................................................" : "",
+                 key);
         return uats_host->fail_vendor(call, (uats_code)atoi(first + 5), 422, vendor,
                                       "vendor refused the candidate with key %s", key);
     }
