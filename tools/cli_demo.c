@@ -203,14 +203,29 @@ int cmd_demo(cli *c, int argc, char **argv)
         }
         free(text);
     }
+    /* Connectors that need no vendor at all (the in-memory one) join in. */
+    if (n > 0 && uats_ctx_find(ctx, "memory")) {
+        char *path = malloc(strlen(dir) + 16);
+        FILE *f = path ? (sprintf(path, "%s/memory.json", dir), fopen(path, "w")) : NULL;
+        char **grown = f ? realloc(configs, (n + 1) * sizeof *grown) : NULL;
+        if (grown) {
+            fputs("{\"connector\": \"memory\"}\n", f);
+            configs = grown;
+            configs[n++] = path;
+            path = NULL;
+        }
+        if (f)
+            fclose(f);
+        free(path);
+    }
     if (n == 0) {
         rc = EXIT_CONFIG;
         if (pid > 0)
             fprintf(stderr, "%s: uats-sandbox did not start in time\n", c->prog);
     } else {
         qsort(configs, n, sizeof *configs, compare);
-        printf("uats-sandbox is serving %zu vendor emulator%s on 127.0.0.1\n\n", n,
-               n == 1 ? "" : "s");
+        printf("uats-sandbox is serving the vendor emulators on 127.0.0.1; %zu connector%s "
+               "to show\n\n", n, n == 1 ? "" : "s");
         rc = EXIT_OK;
         for (size_t i = 0; i < n; i++) {
             int one = run_one(c, ctx, configs[i]);

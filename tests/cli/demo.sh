@@ -8,3 +8,4 @@ contains "$work/out" "created candidate"
 contains "$work/out" "added cover letter"
 contains "$work/out" '"first_name": "Ada"'
 contains "$work/out" '"attachments": ['
+contains "$work/out" "== memory (In-memory ATS)"
