@@ -196,6 +196,7 @@ typedef struct conn_ctx {
 struct emu_request {
     const char *method;
     const char *path;
+    const char *target;   /* path and raw query, as the client sent them */
     kvlist params;
     kvlist query;
     kvlist headers;
@@ -244,6 +245,9 @@ static bool pattern_match(const char *pat, const char *path, kvlist *params)
             pe = p + strlen(p);
         if (!qe)
             qe = q + strlen(q);
+        /* A last segment "*" matches the rest of the path, whatever it is. */
+        if (p[0] == '*' && p[1] == '\0')
+            return true;
         if (*p == ':') {
             if (qe == q)
                 return false;
@@ -927,6 +931,7 @@ static enum MHD_Result process(emu_server *srv, struct MHD_Connection *c, conn_c
     emu_request rq = {0};
     rq.method = method;
     rq.path = url;
+    rq.target = cx->target ? cx->target : url;
     rq.body = cx->body ? cx->body : "";
     rq.len = cx->len;
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_kv, &rq.headers);
@@ -1203,6 +1208,25 @@ const char *emu_req_method(const emu_request *req)
 const char *emu_req_path(const emu_request *req)
 {
     return req->path;
+}
+
+const char *emu_req_target(const emu_request *req)
+{
+    return req->target;
+}
+
+size_t emu_req_header_count(const emu_request *req)
+{
+    return req->headers.n;
+}
+
+bool emu_req_header_at(const emu_request *req, size_t i, const char **name, const char **value)
+{
+    if (i >= req->headers.n)
+        return false;
+    *name = req->headers.items[i].name;
+    *value = req->headers.items[i].value;
+    return true;
 }
 
 const char *emu_req_param(const emu_request *req, const char *name)

@@ -54,8 +54,9 @@ const char *emu_base_url(const emu_server *srv);
 /*
  * Route method ("GET", "POST", ... or "*" for any) and pattern to fn.
  * Patterns are paths whose segments may be ":name" (matching one non-empty
- * segment, read back with emu_req_param). The query string is not part of
- * the match. Routes are tried in the order added; unmatched requests get
+ * segment, read back with emu_req_param); a last segment "*" matches the
+ * rest of any path, so "/ *" (no space) matches every path. The query
+ * string is not part of the match. Routes are tried in the order added; unmatched requests get
  * 404 {"error": "no route"}. Returns 0, or -1 when out of memory.
  */
 int emu_route(emu_server *srv, const char *method, const char *pattern,
@@ -65,6 +66,11 @@ int emu_route(emu_server *srv, const char *method, const char *pattern,
 
 const char *emu_req_method(const emu_request *req);
 const char *emu_req_path(const emu_request *req);   /* without the query */
+const char *emu_req_target(const emu_request *req); /* path and raw query, as sent */
+/* The request's headers, in order: name and value borrowed. */
+size_t emu_req_header_count(const emu_request *req);
+bool emu_req_header_at(const emu_request *req, size_t i, const char **name,
+                       const char **value);
 const char *emu_req_param(const emu_request *req, const char *name); /* :name */
 const char *emu_req_query(const emu_request *req, const char *name); /* decoded */
 const char *emu_req_header(const emu_request *req, const char *name); /* any case */

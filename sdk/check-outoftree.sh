@@ -46,6 +46,12 @@ grep -q '"size": 17' "$tmp/att" || { cat "$tmp/att"; fail "the attachment did no
 acme candidate get "$id" >"$tmp/got"
 grep -q '"att-' "$tmp/got" || fail "the attachment is not listed on the candidate"
 
+# The template passes the conformance kit against its own emulator.
+printf '{"connector": "acme", "base_url": "%s", "credentials": {"api_key": "$env:ACME_KEY"}}\n' \
+    "$url" >"$tmp/acme.json"
+"$bindir/uats-conformance" "$tmp/acme.json" >"$tmp/conformance" ||
+    { cat "$tmp/conformance"; fail "the template does not pass uats-conformance"; }
+
 # ABI minors: needing one more than the installed core provides is refused
 # by name; declaring minor 0 (only 1.0 services used) loads.
 minor=$(sed -n 's/^#define UATS_ABI_MINOR \([0-9]*\)$/\1/p' \

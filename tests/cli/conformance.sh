@@ -1,0 +1,25 @@
+#!/bin/bash
+# uats-conformance: every in-tree connector passes the standard suite
+# against its emulator (through the kit's fault-injecting proxy).
+. "$(dirname "$0")/common.sh"
+start_sandbox
+
+CONFORMANCE="$builddir/tools/uats-conformance"
+expect_exit 0 "$CONFORMANCE" "$work/lever.json"
+contains "$work/out" "0 failed"
+contains "$work/out" "PASS  a create answered 502 is reported as possibly done, not resent"
+
+echo '{"connector": "memory"}' >"$work/memory.json"
+expect_exit 0 "$CONFORMANCE" "$work/memory.json"
+contains "$work/out" "SKIP  fault checks"
+
+# The kit fails what it should: pointed at a path where no Lever lives, the
+# create fails, and the kit says so with exit status 1.
+hostport=${LEVER_URL#http://}; hostport=${hostport%%/*}
+cat >"$work/wrong.json" <<JSON
+{"connector": "lever", "base_url": "http://$hostport/nowhere",
+ "credentials": {"api_key": "sandbox-api-key"}, "options": {"perform_as": "u-1"}}
+JSON
+expect_exit 1 "$CONFORMANCE" "$work/wrong.json"
+contains "$work/out" "FAIL  create a candidate"
+expect_exit 2 "$CONFORMANCE"
