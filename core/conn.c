@@ -333,7 +333,10 @@ uats_code uats_conn_open_str(uats_ctx *ctx, const char *config, uats_conn **out,
     uats__err_clear(err);
     if (out)
         *out = NULL;
-    json_t *doc = config ? json_loads(config, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    json_t *doc = config ? uats__json_loadb(config, strlen(config), JSON_REJECT_DUPLICATES, &jerr)
+                        : NULL;
+    if (!doc && config && uats__json_oom(&jerr))
+        return uats__err_set(err, UATS_E_NOMEM, "out of memory");
     if (!doc)
         /* Position only: jansson's text quotes the input near the error,
          * which may be a secret. */

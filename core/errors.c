@@ -99,3 +99,23 @@ uats_code uats__err_set(uats_error *err, uats_code code, const char *fmt, ...)
     va_end(ap);
     return code;
 }
+
+bool uats__json_oom(const json_error_t *jerr)
+{
+    return json_error_code(jerr) == json_error_out_of_memory || jerr->text[0] == '\0';
+}
+
+json_t *uats__json_loadb(const char *text, size_t len, size_t flags, json_error_t *jerr)
+{
+    /* jansson 2.14 does not always report allocation failures while
+     * parsing: some become syntax errors, some a silently shortened
+     * string. Any failure during the parse makes it an out-of-memory. */
+    unsigned long before = uats__alloc_failures();
+    json_t *doc = json_loadb(text, len, flags, jerr);
+    if (uats__alloc_failures() != before) {
+        json_decref(doc);
+        jerr->text[0] = '\0'; /* read as out of memory by uats__json_oom */
+        return NULL;
+    }
+    return doc;
+}

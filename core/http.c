@@ -481,11 +481,13 @@ json_t *uats__http_resp_json(uats_http_resp *resp)
     if (resp->json_tried)
         return resp->json;
     resp->json_tried = true;
-    resp->json = resp->body.len ? json_loadb(resp->body.data, resp->body.len,
+    resp->json = resp->body.len ? uats__json_loadb(resp->body.data, resp->body.len,
                                              JSON_DECODE_ANY, &jerr)
                                 : NULL;
     if (!resp->json) {
-        if (resp->body.len && json_error_code(&jerr) == json_error_invalid_utf8)
+        if (resp->body.len && uats__json_oom(&jerr))
+            uats__host_api.fail(resp->call, UATS_E_NOMEM, "out of memory");
+        else if (resp->body.len && json_error_code(&jerr) == json_error_invalid_utf8)
             uats__host_api.fail(resp->call, UATS_E_VENDOR,
                                 "the vendor answered HTTP %ld with invalid UTF-8 in its JSON",
                                 resp->status);
@@ -892,10 +894,14 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     }
 
     double start = uats__monotonic();
+    unsigned long alloc_failures = uats__alloc_failures();
     if (!hdr_ok || !headers || (req->nparts && !mime)) {
         at->curl = CURLE_OUT_OF_MEMORY;
     } else {
         at->curl = curl_easy_perform(h);
+        /* Our callbacks could not store what arrived. */
+        if (at->curl != CURLE_OK && uats__alloc_failures() != alloc_failures)
+            at->curl = CURLE_OUT_OF_MEMORY;
     }
     at->seconds = uats__monotonic() - start;
     long request_size = 0;
@@ -1001,7 +1007,7 @@ static void vendor_message(const uats_http_req *req, uats_http_resp *resp, char 
     const char *const *paths = req->internal ? oauth : req->call->module->desc.error_message_paths;
     json_error_t jerr;
     out[0] = '\0';
-    json_t *doc = resp->body.len ? json_loadb(resp->body.data, resp->body.len,
+    json_t *doc = resp->body.len ? uats__json_loadb(resp->body.data, resp->body.len,
                                               JSON_DECODE_ANY, &jerr) : NULL;
     if (!doc) {
         const char *type = uats__http_resp_header(resp, "Content-Type");

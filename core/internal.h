@@ -21,8 +21,15 @@ void *uats__realloc(void *p, size_t n);
 char *uats__strdup(const char *s);
 char *uats__strndup(const char *s, size_t n);
 void uats__free_mem(void *p);
+/* Allocation failures so far on this thread, jansson's included (alloc.c). */
+unsigned long uats__alloc_failures(void);
 
 /* ---- errors (errors.c) ---- */
+/* Whether a failed jansson load failed for lack of memory: jansson says so,
+ * or (when its lexer cannot even start) leaves the error text empty. */
+bool uats__json_oom(const json_error_t *jerr);
+/* json_loadb, robust to jansson mislabelling allocation failures. */
+json_t *uats__json_loadb(const char *text, size_t len, size_t flags, json_error_t *jerr);
 void uats__err_clear(uats_error *err);
 /* Fill err (may be NULL) and return code. Message is printf-style. */
 uats_code uats__err_set(uats_error *err, uats_code code, const char *fmt, ...)

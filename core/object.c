@@ -80,9 +80,9 @@ uats_code uats_object_from_text(uats_kind kind, const char *text, size_t len,
         return uats__err_set(err, UATS_E_INVALID_INPUT, "no JSON text given");
     /* JSON_ALLOW_NUL: "\u0000" is valid JSON; the schema check then
      * refuses it naming the field, rather than a parser flag. */
-    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    json_t *doc = uats__json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (!doc) {
-        if (json_error_code(&jerr) == json_error_out_of_memory)
+        if (uats__json_oom(&jerr))
             return uats__err_set(err, UATS_E_NOMEM, "out of memory");
         return uats__err_set(err, UATS_E_INVALID_INPUT,
                              "malformed JSON at line %d, column %d: %s", jerr.line,
@@ -233,12 +233,10 @@ static uats_code value_error(uats_error *err, uats_code code, const char *path,
 /* A JSON string for value, telling invalid UTF-8 from lack of memory. */
 static json_t *new_string(const char *value, uats_code *why)
 {
+    unsigned long before = uats__alloc_failures();
     json_t *s = json_string(value);
-    if (!s) {
-        json_t *probe = json_string("");
-        *why = probe ? UATS_E_INVALID_INPUT : UATS_E_NOMEM;
-        json_decref(probe);
-    }
+    if (!s)
+        *why = uats__alloc_failures() != before ? UATS_E_NOMEM : UATS_E_INVALID_INPUT;
     return s;
 }
 

@@ -13,6 +13,7 @@
 #include "internal.h"
 
 typedef struct op {
+    unsigned long alloc_failures; /* uats__alloc_failures() when it began */
     uats_conn *conn;
     const char *verb;     /* "create a candidate": for messages */
     uats_error local;     /* used when the caller passed no uats_error */
@@ -22,6 +23,7 @@ typedef struct op {
 
 static void op_begin(op *o, uats_conn *conn, const char *verb, uats_error *err)
 {
+    o->alloc_failures = uats__alloc_failures();
     o->conn = conn;
     o->verb = verb;
     o->err = err ? err : &o->local;
@@ -87,6 +89,15 @@ static uats_code op_finish(op *o, uats_code rc, json_t *result, uats_kind kind,
                            uats_object **out)
 {
     const char *name = o->conn->module->desc.name;
+    if (uats__alloc_failures() != o->alloc_failures && rc != UATS_E_OUTCOME_UNKNOWN) {
+        /* Memory ran out somewhere along the way: whatever the hook made
+         * of it (a missing field, a "bad" result), it is out of memory. */
+        o->call.failed = false;
+        uats__err_clear(o->err);
+        json_decref(result);
+        result = NULL;
+        rc = op_fail(o, UATS_E_NOMEM, "out of memory while the connector ran");
+    }
     if (rc == UATS_OK && !result)
         rc = op_fail(o, UATS_E_BAD_MODULE,
                      "connector %s reported success but returned nothing from %s",

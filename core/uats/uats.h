@@ -80,6 +80,17 @@ const char *uats_version(void);
 /* Frees memory uats returned as "new" plain memory (strings). NULL is fine. */
 void uats_free(void *ptr);
 
+/*
+ * Make libuats, its connectors' host->alloc, and jansson (through
+ * json_set_alloc_funcs, which is process-wide) allocate with these
+ * functions. Call it before any other uats or jansson call, from one
+ * thread; memory allocated before must not be freed after. For hosts with
+ * their own allocator, and for allocation-failure testing. libcurl and
+ * libltdl keep their own allocators. UATS_E_INVALID_INPUT if one is NULL.
+ */
+uats_code uats_set_alloc_funcs(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, size_t),
+                               void (*free_fn)(void *));
+
 /* ------------------------------------------------------------------------
  * The unified model: objects and fields
  *
