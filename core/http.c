@@ -24,7 +24,6 @@
 #define MAX_ACCEPTED 8
 #define MAX_REDIRECTS 3
 #define RETRY_AFTER_MAX (7L * 24 * 3600) /* a week: anything longer is "not now" */
-#define USER_AGENT "uats/" PACKAGE_VERSION
 
 /* ---- growable strings ---- */
 
@@ -839,9 +838,6 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     /* No "Expect: 100-continue" round trip for uploads. */
     hdr_ok &= add_line(&headers, "%s", "Expect:");
 
-    char agent[160];
-    snprintf(agent, sizeof agent, "%s (%s/%s) libcurl/%s", USER_AGENT, call->module->desc.name,
-             call->module->desc.version, curl_version_info(CURLVERSION_NOW)->version);
 
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -849,7 +845,7 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* redirects are ours */
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, pol->connect_ms);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, pol->total_ms);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, agent);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, ch->user_agent);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, at->curl_error);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);

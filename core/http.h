@@ -44,6 +44,7 @@ typedef struct conn_http {
     size_t nidle, cap;
     oauth_state *oauth;         /* NULL when the connection does not use OAuth */
     unsigned rng;               /* jitter */
+    char user_agent[160];       /* built once: curl_version_info is not thread-safe */
 } conn_http;
 
 /* Parse the transport keys of a connection's configuration into policy

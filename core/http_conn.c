@@ -16,10 +16,15 @@
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result;
+static char libcurl_version[32];
 
 static void init_curl(void)
 {
     curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* Once: curl_version_info writes static data as it answers. */
+    if (curl_init_result == CURLE_OK)
+        snprintf(libcurl_version, sizeof libcurl_version, "%s",
+                 curl_version_info(CURLVERSION_NOW)->version);
 }
 
 static uats_code key_error(uats_error *err, const char *field, const char *what)
@@ -182,6 +187,8 @@ uats_code uats__http_conn_init(uats_conn *conn, uats_error *err)
     if (!ch)
         return uats__err_set(err, UATS_E_NOMEM, "out of memory");
     conn->http = ch;
+    snprintf(ch->user_agent, sizeof ch->user_agent, "uats/%s (%s/%s) libcurl/%s",
+             PACKAGE_VERSION, conn->module->desc.name, conn->module->desc.version, libcurl_version);
     pthread_mutex_init(&ch->pool_lock, NULL);
     uats__pace_init(&ch->pace, 0, 1);
     ch->rng = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)conn;
