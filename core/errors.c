@@ -102,7 +102,7 @@ uats_code uats__err_set(uats_error *err, uats_code code, const char *fmt, ...)
 
 bool uats__json_oom(const json_error_t *jerr)
 {
-    return json_error_code(jerr) == json_error_out_of_memory || jerr->text[0] == '\0';
+    return jerr->text[0] == '\0' || json_error_code(jerr) == json_error_out_of_memory;
 }
 
 json_t *uats__json_loadb(const char *text, size_t len, size_t flags, json_error_t *jerr)
@@ -111,6 +111,7 @@ json_t *uats__json_loadb(const char *text, size_t len, size_t flags, json_error_
      * parsing: some become syntax errors, some a silently shortened
      * string. Any failure during the parse makes it an out-of-memory. */
     unsigned long before = uats__alloc_failures();
+    memset(jerr, 0, sizeof *jerr); /* jansson leaves it unset on some early failures */
     json_t *doc = json_loadb(text, len, flags, jerr);
     if (uats__alloc_failures() != before) {
         json_decref(doc);
