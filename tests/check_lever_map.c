@@ -8,83 +8,9 @@
 
 #include <uats/connector.h>
 
+#include "fakehost.h"
 #include "lever.h"
 #include "testutil.h"
-
-const uats_host_api *uats_host;
-
-static json_t *warnings;
-static uats_code last_failure;
-
-static void *t_alloc(size_t n) { return malloc(n); }
-static void t_free(void *p) { free(p); }
-static char *t_strdup(const char *s) { return strdup(s); }
-
-static uats_code t_fail(uats_call *call, uats_code code, const char *fmt, ...)
-{
-    (void)call;
-    (void)fmt;
-    last_failure = code;
-    return code;
-}
-
-static uats_code t_warn(uats_call *call, const char *field, const char *fmt, ...)
-{
-    char text[512];
-    va_list ap;
-    (void)call;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    json_object_set_new(warnings, field, json_string(text));
-    return UATS_OK;
-}
-
-static uats_code t_time(int64_t ms, char out[UATS_TIME_SIZE])
-{
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    size_t n = strftime(out, UATS_TIME_SIZE, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (ms % 1000)
-        snprintf(out + n, UATS_TIME_SIZE - n, ".%03dZ", (int)(ms % 1000));
-    else
-        snprintf(out + n, UATS_TIME_SIZE - n, "Z");
-    return UATS_OK;
-}
-
-static void *t_base64(uats_call *call, const char *b64, size_t *len)
-{
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t n = strlen(b64), out_len = 0;
-    unsigned char *out = malloc(n + 1);
-    unsigned acc = 0;
-    int bits = 0;
-    (void)call;
-    for (size_t i = 0; i < n && b64[i] != '='; i++) {
-        acc = acc << 6 | (unsigned)(strchr(alphabet, b64[i]) - alphabet);
-        if ((bits += 6) >= 8) {
-            bits -= 8;
-            out[out_len++] = (unsigned char)(acc >> bits);
-        }
-    }
-    *len = out_len;
-    return out;
-}
-
-static const uats_host_api host = {
-    .struct_size = sizeof(uats_host_api),
-    .abi_major = UATS_ABI_MAJOR,
-    .abi_minor = UATS_ABI_MINOR,
-    .alloc = t_alloc,
-    .free = t_free,
-    .strdup = t_strdup,
-    .fail = t_fail,
-    .warn = t_warn,
-    .time_from_epoch_ms = t_time,
-    .base64_decode = t_base64,
-};
 
 static json_t *fixture(const char *name)
 {
@@ -98,14 +24,15 @@ static json_t *fixture(const char *name)
 
 static void setup(void)
 {
-    uats_host = &host;
-    warnings = json_object();
-    last_failure = UATS_OK;
+    uats_host = &fake_host;
+    fake_warnings = json_object();
+    fake_failure = UATS_OK;
 }
 
 static void teardown(void)
 {
-    json_decref(warnings);
+    json_decref(fake_warnings);
+    fake_warnings = NULL;
 }
 
 static const char *str(const json_t *obj, const char *key)
@@ -301,10 +228,10 @@ START_TEST(input_maps_to_documented_create_body)
         "custom_fields", "application.screening_answers", "attachments[1].type",
         "attachments[2]"};
     for (size_t i = 0; i < sizeof warned / sizeof warned[0]; i++)
-        ck_assert_msg(json_object_get(warnings, warned[i]) != NULL, "no warning for %s",
+        ck_assert_msg(json_object_get(fake_warnings, warned[i]) != NULL, "no warning for %s",
                       warned[i]);
     /* ...and nothing else: GITHUB is what Lever's links read back as. */
-    ck_assert_uint_eq(json_object_size(warnings), sizeof warned / sizeof warned[0]);
+    ck_assert_uint_eq(json_object_size(fake_warnings), sizeof warned / sizeof warned[0]);
     lever_uploads_free(ups, n);
     json_decref(body);
     json_decref(canonical);
@@ -322,7 +249,7 @@ START_TEST(location_object_when_no_locations)
     ck_assert_str_eq(str(body, "location"), "Porto, PT");
     ck_assert_str_eq(str(body, "origin"), "applied");
     ck_assert_uint_eq(n, 0);
-    ck_assert_uint_eq(json_object_size(warnings), 0);
+    ck_assert_uint_eq(json_object_size(fake_warnings), 0);
     json_decref(body);
     json_decref(input);
 }
@@ -339,7 +266,7 @@ START_TEST(headline_round_trip)
     json_decref(opp);
     opp = json_pack("{s:s}", "name", "No Id");
     ck_assert_ptr_null(lever_to_candidate(NULL, opp, NULL));
-    ck_assert_int_eq(last_failure, UATS_E_VENDOR);
+    ck_assert_int_eq(fake_failure, UATS_E_VENDOR);
     json_decref(opp);
 }
 END_TEST

@@ -33,9 +33,12 @@ static void sandbox_path(char *out, size_t size)
             size_t l = strlen(self);
             if (l > 6 && strcmp(self + l - 6, "/.libs") == 0)
                 self[l - 6] = '\0';
-            snprintf(out, size, "%s/uats-sandbox", self);
-            if (access(out, X_OK) == 0)
-                return;
+            if (strlen(self) + sizeof "/uats-sandbox" <= size) {
+                memcpy(out, self, strlen(self));
+                memcpy(out + strlen(self), "/uats-sandbox", sizeof "/uats-sandbox");
+                if (access(out, X_OK) == 0)
+                    return;
+            }
         }
     }
     snprintf(out, size, "uats-sandbox");
