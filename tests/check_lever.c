@@ -448,6 +448,10 @@ START_TEST(timeouts_before_and_after_sending)
              " \"retry\": {\"max_attempts\": 2, \"base_delay_ms\": 5}}", port);
     ck_assert_int_eq(uats_conn_open_str(ctx, config, &dead, &err), UATS_OK);
     ck_assert_int_eq(uats_candidate_create(dead, in, &out, NULL, &err), UATS_E_TIMEOUT);
+    ck_assert_int_eq(uats_candidate_get(dead, "x", &out, &err), UATS_E_TIMEOUT);
+    uats_object *att = small_file();
+    ck_assert_int_eq(uats_attachment_add(dead, "x", att, &out, NULL, &err), UATS_E_TIMEOUT);
+    uats_object_free(att);
     uats_conn_close(dead);
     emu_blackhole_close(bh);
     uats_object_free(in);

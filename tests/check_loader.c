@@ -156,6 +156,12 @@ START_TEST(renamed_file_is_refused)
 }
 END_TEST
 
+START_TEST(descriptor_without_name_is_refused)
+{
+    expect_rejected("no_name.so", "no_name", UATS_E_BAD_MODULE, "descriptor name is missing");
+}
+END_TEST
+
 START_TEST(entry_returning_null_is_refused)
 {
     expect_rejected("null_desc.so", "null_desc", UATS_E_BAD_MODULE,
@@ -215,7 +221,7 @@ START_TEST(every_failure_at_once)
     /* One directory with all the bad modules: each is refused on its own
      * merits and the good one loads. */
     static const char *const bad[] = {"abi_newer", "abi_major", "tiny", "caps_mismatch",
-                                      "wrong_name", "null_desc", "nosym"};
+                                      "wrong_name", "null_desc", "no_name", "nosym"};
     char *dir = make_temp_dir();
     char file[64];
     link_into(dir, "testconn.so", built("testconn"));
@@ -366,6 +372,7 @@ int main(void)
     tcase_add_test(tc, name_must_match_file);
     tcase_add_test(tc, renamed_file_is_refused);
     tcase_add_test(tc, entry_returning_null_is_refused);
+    tcase_add_test(tc, descriptor_without_name_is_refused);
     tcase_add_test(tc, module_without_entry_symbol_is_refused);
     tcase_add_test(tc, file_that_is_not_a_module_is_refused);
     tcase_add_test(tc, duplicate_name_is_refused_first_wins);

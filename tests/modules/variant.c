@@ -33,6 +33,8 @@ static const uats_connector variant = {
 #endif
 #if defined(WRONG_NAME)
     .name = "someone_else",
+#elif defined(NO_NAME)
+    .name = NULL,
 #else
     .name = STR(MODNAME),
 #endif
