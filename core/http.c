@@ -676,6 +676,9 @@ typedef enum outcome {
 typedef struct attempt {
     outcome result;
     bool sent;            /* the request left: it may have been processed */
+    bool idempotent;
+    int sends;            /* requests libcurl started in this transfer */
+    bool resend_refused;  /* it tried to send a write a second time */
     CURLcode curl;
     char curl_error[CURL_ERROR_SIZE];
     double seconds;
@@ -762,6 +765,21 @@ static bool add_line(struct curl_slist **list, const char *fmt, ...)
     if (grown)
         *list = grown;
     return grown != NULL;
+}
+
+static int on_prereq(void *userdata, char *conn_primary_ip, char *conn_local_ip,
+                     int conn_primary_port, int conn_local_port)
+{
+    attempt *at = userdata;
+    (void)conn_primary_ip;
+    (void)conn_local_ip;
+    (void)conn_primary_port;
+    (void)conn_local_port;
+    if (++at->sends > 1 && !at->idempotent) {
+        at->resend_refused = true;
+        return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
 }
 
 static outcome classify(CURLcode rc, bool sent, bool too_large)
@@ -855,11 +873,14 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)resp->cap);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     /* libcurl silently resends a request once when a reused connection
-     * closes before any answer. Harmless for a GET, a duplicate candidate
-     * for a create: non-idempotent requests always open a fresh connection
-     * (which later requests may then reuse). */
-    if (!is_idempotent(req))
-        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+     * closes before any answer: harmless for a GET, a duplicate candidate
+     * for a create (the vendor may have processed it and then died). Its
+     * "before the request is sent" callback runs once per request sent, so
+     * a second call within one transfer is that resend: refused, and the
+     * write is reported as possibly done. Connections stay reused. */
+    at->idempotent = is_idempotent(req);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, at);
     if (user) {
         curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(h, CURLOPT_USERNAME, user);
@@ -903,11 +924,12 @@ static void perform(uats_http_req *req, const char *url, const char *token,
     long request_size = 0;
     curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-    at->sent = request_size > 0;
-    at->result = classify(at->curl, at->sent, resp->too_large);
+    at->sent = request_size > 0 || at->resend_refused;
+    at->result = at->resend_refused ? UNKNOWN : classify(at->curl, at->sent, resp->too_large);
     /* Detach everything request-specific before the handle is reused. */
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(h, CURLOPT_MIMEPOST, NULL);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, NULL);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
     if (at->result == ANSWERED || at->result == TOO_LARGE)
         pool_give(ch, h);
