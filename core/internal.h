@@ -73,6 +73,12 @@ const schema_node *uats__schema_find(const schema_node *root, const char *path);
 uats_code uats__validate(const schema_node *node, const json_t *in,
                          const char *path, json_t **out, uats_error *err);
 
+/* The same, sharing leaves and passthrough values with `in` instead of
+ * copying them: only for JSON nobody will modify (the core's own, or a
+ * connector's result, which it gave up). Path "". */
+uats_code uats__validate_shared(const schema_node *node, const json_t *in, json_t **out,
+                                uats_error *err);
+
 /* The canonical copy of an object that may still be incomplete (required
  * keys and rules across keys not checked): for output. */
 uats_code uats__canonical(const schema_node *node, const json_t *in, json_t **out);

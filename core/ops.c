@@ -78,8 +78,8 @@ static uats_code op_check(op *o, bool has_hook, const uats_object *input,
                        o->verb, (int)input_kind);
     /* Setters check each value but not rules across fields ("data or url"),
      * and this also gives the connector canonical JSON. */
-    uats_code rc = uats__validate(uats__schema_root(input_kind), input->root, "",
-                                  canonical, o->err);
+    uats_code rc = uats__validate_shared(uats__schema_root(input_kind), input->root,
+                                         canonical, o->err);
     return rc == UATS_OK ? UATS_OK : op_end(o, rc);
 }
 
@@ -108,7 +108,7 @@ static uats_code op_finish(op *o, uats_code rc, json_t *result, uats_kind kind,
          * (it may be shared) and is never modified. */
         uats_error why;
         uats__err_clear(&why);
-        rc = uats__validate(uats__schema_root(kind), result, "", &copy, &why);
+        rc = uats__validate_shared(uats__schema_root(kind), result, &copy, &why);
         if (rc == UATS_E_NOMEM)
             op_fail(o, rc, "out of memory");
         else if (rc != UATS_OK)

@@ -177,16 +177,30 @@ static uats_code check_string(const schema_node *n, const json_t *in,
     }
 }
 
+/* path + "." + key, cut to fit (paths only name fields in messages). */
 static void join_key(char *out, const char *path, const char *key)
 {
-    snprintf(out, PATH_MAX_LEN, "%s%s%s", path, *path ? "." : "", key);
+    size_t lp = strlen(path), lk = strlen(key), n = 0;
+    if (lp > PATH_MAX_LEN - 2)
+        lp = PATH_MAX_LEN - 2;
+    memcpy(out, path, lp);
+    n = lp;
+    if (lp)
+        out[n++] = '.';
+    if (lk > PATH_MAX_LEN - 1 - n)
+        lk = PATH_MAX_LEN - 1 - n;
+    memcpy(out + n, key, lk);
+    out[n + lk] = '\0';
 }
 
+#define V_STRICT 1u /* required keys and rules across keys */
+#define V_SHARE 2u  /* share leaves and passthrough values instead of copying */
+
 static uats_code validate(const schema_node *n, const json_t *in, const char *path,
-                          json_t **out, uats_error *err, bool strict);
+                          json_t **out, uats_error *err, unsigned flags);
 
 static uats_code validate_object(const schema_node *n, const json_t *in,
-                                 const char *path, json_t **out, uats_error *err, bool strict)
+                                 const char *path, json_t **out, uats_error *err, unsigned flags)
 {
     const char *key;
     json_t *value;
@@ -209,16 +223,17 @@ static uats_code validate_object(const schema_node *n, const json_t *in,
         return uats__err_set(err, UATS_E_NOMEM, "out of memory");
     for (const schema_node *c = n->children; c->name; c++) {
         const json_t *v = json_object_get(in, c->name);
-        join_key(sub, path, c->name);
         if (!v || json_is_null(v)) {
-            if (strict && (c->flags & NF_REQUIRED)) {
+            if ((flags & V_STRICT) && (c->flags & NF_REQUIRED)) {
                 json_decref(obj);
+                join_key(sub, path, c->name);
                 return fail_at(err, sub, "is required");
             }
             continue;
         }
+        join_key(sub, path, c->name);
         json_t *copy;
-        uats_code rc = validate(c, v, sub, &copy, err, strict);
+        uats_code rc = validate(c, v, sub, &copy, err, flags);
         if (rc == UATS_OK && json_object_set_new(obj, c->name, copy) != 0)
             rc = uats__err_set(err, UATS_E_NOMEM, "out of memory");
         if (rc != UATS_OK) {
@@ -226,7 +241,7 @@ static uats_code validate_object(const schema_node *n, const json_t *in,
             return rc;
         }
     }
-    if (strict && n->rule) {
+    if ((flags & V_STRICT) && n->rule) {
         uats_code rc = n->rule(obj, path, err);
         if (rc != UATS_OK) {
             json_decref(obj);
@@ -238,7 +253,7 @@ static uats_code validate_object(const schema_node *n, const json_t *in,
 }
 
 static uats_code validate_list(const schema_node *n, const json_t *in,
-                               const char *path, json_t **out, uats_error *err, bool strict)
+                               const char *path, json_t **out, uats_error *err, unsigned flags)
 {
     char sub[PATH_MAX_LEN];
     json_t *arr = json_array();
@@ -253,7 +268,7 @@ static uats_code validate_list(const schema_node *n, const json_t *in,
             return fail_at(err, sub, "null is not allowed in a list");
         }
         json_t *copy;
-        uats_code rc = validate(&n->children[0], v, sub, &copy, err, strict);
+        uats_code rc = validate(&n->children[0], v, sub, &copy, err, flags);
         if (rc == UATS_OK && json_array_append_new(arr, copy) != 0)
             rc = uats__err_set(err, UATS_E_NOMEM, "out of memory");
         if (rc != UATS_OK) {
@@ -310,16 +325,22 @@ static bool has_nul(const json_t *v)
 uats_code uats__validate(const schema_node *n, const json_t *in, const char *path,
                          json_t **out, uats_error *err)
 {
-    return validate(n, in, path, out, err, true);
+    return validate(n, in, path, out, err, V_STRICT);
+}
+
+uats_code uats__validate_shared(const schema_node *n, const json_t *in, json_t **out,
+                                uats_error *err)
+{
+    return validate(n, in, "", out, err, V_STRICT | V_SHARE);
 }
 
 uats_code uats__canonical(const schema_node *n, const json_t *in, json_t **out)
 {
-    return validate(n, in, "", out, NULL, false);
+    return validate(n, in, "", out, NULL, 0);
 }
 
 static uats_code validate(const schema_node *n, const json_t *in, const char *path,
-                          json_t **out, uats_error *err, bool strict)
+                          json_t **out, uats_error *err, unsigned flags)
 {
     *out = NULL;
     if (!in)
@@ -329,14 +350,14 @@ static uats_code validate(const schema_node *n, const json_t *in, const char *pa
                        json_type_name(in));
     switch (n->type) {
     case N_OBJECT:
-        return validate_object(n, in, path, out, err, strict);
+        return validate_object(n, in, path, out, err, flags);
     case N_LIST:
-        return validate_list(n, in, path, out, err, strict);
+        return validate_list(n, in, path, out, err, flags);
     case N_UNION:
         /* Unions have exactly two alternatives (schema.c). */
         for (int i = 0; i < 2; i++)
             if (type_matches(&n->children[i], in))
-                return validate(&n->children[i], in, path, out, err, strict);
+                return validate(&n->children[i], in, path, out, err, flags);
         return fail_at(err, path, "expected a string%s, got %s",
                        n->children[1].type == N_LIST ? " or an array of strings"
                                                      : " or an object",
@@ -345,13 +366,13 @@ static uats_code validate(const schema_node *n, const json_t *in, const char *pa
     case N_ANY:
         if (has_nul(in))
             return fail_at(err, path, "contains a string with a NUL character");
-        *out = json_deep_copy(in);
+        *out = flags & V_SHARE ? json_incref((json_t *)in) : json_deep_copy(in);
         return *out ? UATS_OK : uats__err_set(err, UATS_E_NOMEM, "out of memory");
     default: {
         uats_code rc = json_is_string(in) ? check_string(n, in, path, err) : UATS_OK;
         if (rc != UATS_OK)
             return rc;
-        *out = json_deep_copy(in);
+        *out = flags & V_SHARE ? json_incref((json_t *)in) : json_deep_copy(in);
         return *out ? UATS_OK : uats__err_set(err, UATS_E_NOMEM, "out of memory");
     }
     }

@@ -26,13 +26,17 @@ typedef struct vendor {
 
 static volatile sig_atomic_t stop;
 
-/* GET /_sandbox/state on Lever's port: what the emulator holds. */
+static emu_server *lever_server;
+
+/* GET /_sandbox/state on Lever's port: what the emulator holds, and how
+ * many TCP connections it has accepted. */
 static void lever_state(const emu_request *req, emu_response *resp, void *ud)
 {
     (void)req;
-    emu_resp_json(resp, 200, json_pack("{s:I, s:I}", "opportunities",
+    emu_resp_json(resp, 200, json_pack("{s:I, s:I, s:I}", "opportunities",
                                        (json_int_t)lever_emu_opportunity_count(ud), "contacts",
-                                       (json_int_t)lever_emu_contact_count(ud)));
+                                       (json_int_t)lever_emu_contact_count(ud), "connections",
+                                       (json_int_t)emu_connections(lever_server)));
 }
 
 /* GET /_sandbox/requests: every request this server received, for tests
@@ -146,6 +150,7 @@ int main(int argc, char **argv)
         if (strcmp(vendors[i].name, "lever") == 0) {
             lever_emu_config cfg = {SANDBOX_KEY, NULL, rate_limit ? 10 : 0, 20};
             vendors[i].state = lever_emu_install(vendors[i].srv, &cfg);
+            lever_server = vendors[i].srv;
         }
         if (vendors[i].state &&
             (emu_route(vendors[i].srv, "GET", "/_sandbox/requests", requests_log, vendors[i].srv) ||

@@ -373,7 +373,9 @@ typedef struct uats_connector {
      * host service that failed, such as http_send) and returning a code
      * other than UATS_OK; when something was recorded, the host gets the
      * recorded code, so `if (rc != UATS_OK) return rc;` is always right.
-     * A result (*out) is never modified by the core.
+     * A result (*out) is never modified by the core, and the connector
+     * gives it up: it must not keep, share or modify it (or its parts)
+     * after returning it, since the core keeps its parts.
      *
      * Create a candidate. input is the validated unified create input in
      * canonical JSON (docs/model.md), borrowed for the duration of the call.

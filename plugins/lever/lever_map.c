@@ -400,7 +400,9 @@ json_t *lever_to_candidate(uats_call *call, const json_t *opp, const json_t *att
     set_time(out, "last_interaction_at", json_object_get(opp, "lastInteractionAt"));
     if (json_is_boolean(json_object_get(opp, "isAnonymized")))
         json_object_set(out, "is_anonymized", json_object_get(opp, "isAnonymized"));
-    json_object_set_new(out, "remote_data", json_deep_copy(opp));
+    /* Shared, not copied: the caller's answer is freed, this reference
+     * keeps the vendor's object alive for the unified one. */
+    json_object_set(out, "remote_data", (json_t *)opp);
     return out;
 }
 
