@@ -40,7 +40,7 @@ for op in get create; do
         $lt --mode=execute valgrind --tool=callgrind --instr-atstart=no \
             --callgrind-out-file="$work/cg.$mode.$op" bench/bench_calls "$url" 300 1 $mode $op \
             >/dev/null 2>"$work/cg.$mode.$op.log"
-        ir=$(sed -n 's/^\(summary\|totals\): *//p' "$work/cg.$mode.$op" | head -n 1)
+        ir=$(sed -n 's/^totals: *//p' "$work/cg.$mode.$op")
         eval "ir_${mode}_$op=$ir"
     done
     u=$(eval echo "\$ir_uats_$op"); r=$(eval echo "\$ir_raw_$op")
