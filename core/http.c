@@ -224,28 +224,27 @@ uats_http_req *uats__http_new_download(uats_call *call, const char *url)
     return new_absolute(call, "GET", url, REQ_DOWNLOAD);
 }
 
+/* name=value, both percent-encoded, appended to a query or form body. */
+static uats_code add_pair(uats_http_req *req, buf *b, const char *name, const char *value)
+{
+    if (!name || !value)
+        return build_failed(req, UATS_E_INTERNAL, "a parameter without name or value");
+    if (b->len)
+        buf_add(b, "&", 1);
+    buf_escaped(b, name);
+    buf_add(b, "=", 1);
+    buf_escaped(b, value);
+    return b->failed ? build_failed(req, UATS_E_NOMEM, "out of memory") : UATS_OK;
+}
+
 uats_code uats__http_query(uats_http_req *req, const char *name, const char *value)
 {
-    if (!req)
-        return UATS_E_INVALID_INPUT;
-    if (!name || !value)
-        return build_failed(req, UATS_E_INTERNAL, "query parameter without name or value");
-    if (req->query.len)
-        buf_add(&req->query, "&", 1);
-    buf_escaped(&req->query, name);
-    buf_add(&req->query, "=", 1);
-    buf_escaped(&req->query, value);
-    return req->query.failed ? build_failed(req, UATS_E_NOMEM, "out of memory") : UATS_OK;
+    return req ? add_pair(req, &req->query, name, value) : UATS_E_INVALID_INPUT;
 }
 
 uats_code uats__http_form_urlencoded(uats_http_req *req, const char *name, const char *value)
 {
-    if (req->form.len)
-        buf_add(&req->form, "&", 1);
-    buf_escaped(&req->form, name);
-    buf_add(&req->form, "=", 1);
-    buf_escaped(&req->form, value);
-    return req->form.failed ? build_failed(req, UATS_E_NOMEM, "out of memory") : UATS_OK;
+    return add_pair(req, &req->form, name, value);
 }
 
 static bool header_name_ok(const char *name)
