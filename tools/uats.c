@@ -61,7 +61,8 @@ static void usage(FILE *out)
 "   3  bad input (file, JSON, field) 10  sent, no answer: outcome unknown\n"
 "   4  not found                     11  not supported by the connector\n"
 "   5  authentication or permission  12  connection or connector setup\n"
-"   6  rate limited                  13  import: some candidates failed\n");
+"   6  rate limited                  13  import: some candidates failed\n"
+"                                    130  import interrupted (rerun to continue)\n");
 }
 
 enum {
