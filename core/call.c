@@ -195,6 +195,24 @@ static uats_code host_fail_vendor(uats_call *call, uats_code code, long http_sta
     return code;
 }
 
+static uats_code host_fail_field(uats_call *call, uats_code code, long http_status,
+                                 const char *field, const char *vendor_message,
+                                 const char *fmt, ...) UATS_PRINTF(6, 7);
+
+static uats_code host_fail_field(uats_call *call, uats_code code, long http_status,
+                                 const char *field, const char *vendor_message,
+                                 const char *fmt, ...)
+{
+    va_list ap;
+    bool first = call && !call->failed;
+    va_start(ap, fmt);
+    record_failure(call, code, http_status, vendor_message, fmt, ap);
+    va_end(ap);
+    if (first && field)
+        uats__copy_str(call->err->field, sizeof call->err->field, field);
+    return code;
+}
+
 static uats_code host_warn(uats_call *call, const char *field, const char *fmt, ...)
 {
     va_list ap;
@@ -324,4 +342,5 @@ const uats_host_api uats__host_api = {
     .http_new_download = uats__http_new_download,
     .http_body = uats__http_body,
     .set_base_url = host_set_base_url,
+    .fail_field = host_fail_field,
 };

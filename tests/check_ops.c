@@ -257,6 +257,12 @@ START_TEST(connector_contract_violations_become_bad_module)
     ck_assert_ptr_nonnull(strstr(err.text, "returned nothing"));
     uats_object_free(in);
 
+    in = input_named("field-error");
+    ck_assert_int_eq(uats_candidate_create(conn, in, &out, NULL, &err), UATS_E_VALIDATION);
+    ck_assert_str_eq(err.field, "email_addresses[0].value");
+    ck_assert_str_eq(err.vendor_message, "email is invalid");
+    uats_object_free(in);
+
     in = input_named("silent-999");
     ck_assert_int_eq(uats_candidate_create(conn, in, &out, NULL, &err), UATS_E_BAD_MODULE);
     ck_assert_ptr_nonnull(strstr(err.text, "unknown code 999"));

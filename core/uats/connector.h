@@ -299,6 +299,13 @@ typedef struct uats_host_api {
      * id). Subject to the https-only rule. */
     uats_code (*set_base_url)(uats_call *call, const char *url);
 
+    /* Like fail_vendor, also naming the unified input field at fault (its
+     * JSON path, e.g. "email_addresses[0].value"), for vendors whose
+     * validation errors name fields. field borrowed, copied. */
+    uats_code (*fail_field)(uats_call *call, uats_code code, long http_status,
+                            const char *field, const char *vendor_message,
+                            const char *fmt, ...) UATS_PRINTF(6, 7);
+
     /* ---- ABI 1.1 fields go below this line ---- */
 } uats_host_api;
 

@@ -59,6 +59,9 @@ static uats_code test_create(uats_call *call, void *state, const json_t *input,
         return uats_host->fail_vendor(call, (uats_code)atoi(first + 5), 422, vendor,
                                       "vendor refused the candidate with key %s", key);
     }
+    if (first && strcmp(first, "field-error") == 0)
+        return uats_host->fail_field(call, UATS_E_VALIDATION, 422, "email_addresses[0].value",
+                                     "email is invalid", "the vendor refused an e-mail");
     if (first && strncmp(first, "silent-", 7) == 0)
         return (uats_code)atoi(first + 7);
     if (first && strcmp(first, "no-output") == 0)
