@@ -343,4 +343,5 @@ const uats_host_api uats__host_api = {
     .http_body = uats__http_body,
     .set_base_url = host_set_base_url,
     .fail_field = host_fail_field,
+    .http_form_file_path = uats__http_form_file_path,
 };

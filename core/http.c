@@ -81,6 +81,7 @@ typedef struct form_part {
     char *file_name;      /* NULL for a plain field */
     char *content_type;
     char *value;          /* plain field: owned copy */
+    char *path;           /* file streamed from disk, or NULL */
     const char *data;     /* file: borrowed */
     size_t len;
 } form_part;
@@ -355,6 +356,24 @@ static uats_code add_part(uats_http_req *req, const char *name, const char *file
     return UATS_OK;
 }
 
+uats_code uats__http_form_file_path(uats_http_req *req, const char *name, const char *file_name,
+                                    const char *content_type, const char *path)
+{
+    if (!req)
+        return UATS_E_INVALID_INPUT;
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f)
+        return build_failed(req, UATS_E_INVALID_INPUT, "the file to upload cannot be read");
+    fclose(f);
+    const char *base = strrchr(path, '/');
+    uats_code rc = add_part(req, name, file_name ? file_name : base ? base + 1 : path,
+                            content_type ? content_type : "application/octet-stream", NULL,
+                            "", 0);
+    if (rc == UATS_OK && !(req->parts[req->nparts - 1].path = uats__strdup(path)))
+        rc = build_failed(req, UATS_E_NOMEM, "out of memory");
+    return rc;
+}
+
 uats_code uats__http_form_field(uats_http_req *req, const char *name, const char *value)
 {
     return add_part(req, name, NULL, NULL, value ? value : "", NULL, 0);
@@ -405,6 +424,7 @@ void uats__http_req_free(uats_http_req *req)
         uats__free_mem(req->parts[i].file_name);
         uats__free_mem(req->parts[i].content_type);
         uats__free_mem(req->parts[i].value);
+        uats__free_mem(req->parts[i].path);
     }
     uats__free_mem(req->parts);
     uats__free_mem(req->basic_user);
@@ -724,7 +744,12 @@ static curl_mime *build_mime(CURL *h, uats_http_req *req, part_reader *readers)
         curl_mimepart *part = curl_mime_addpart(mime);
         if (!part || curl_mime_name(part, p->name) != CURLE_OK)
             goto fail;
-        if (p->file_name) {
+        if (p->path) {
+            if (curl_mime_filedata(part, p->path) != CURLE_OK ||
+                curl_mime_filename(part, p->file_name) != CURLE_OK ||
+                curl_mime_type(part, p->content_type) != CURLE_OK)
+                goto fail;
+        } else if (p->file_name) {
             readers[i] = (part_reader){p->data, p->len, 0};
             if (curl_mime_data_cb(part, (curl_off_t)p->len, part_read, part_seek, NULL,
                                   &readers[i]) != CURLE_OK ||

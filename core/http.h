@@ -95,6 +95,8 @@ uats_code uats__http_json_body(uats_http_req *req, const json_t *body);
 uats_code uats__http_form_field(uats_http_req *req, const char *name, const char *value);
 uats_code uats__http_form_file(uats_http_req *req, const char *name, const char *file_name,
                                const char *content_type, const void *data, size_t len);
+uats_code uats__http_form_file_path(uats_http_req *req, const char *name, const char *file_name,
+                                    const char *content_type, const char *path);
 uats_code uats__http_form_urlencoded(uats_http_req *req, const char *name, const char *value);
 void uats__http_accept(uats_http_req *req, long status);
 void uats__http_idempotent(uats_http_req *req, int idempotent);

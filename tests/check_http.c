@@ -878,6 +878,30 @@ START_TEST(multipart_upload_is_exact)
     ck_assert_mem_eq(v.last_file, bytes, sizeof bytes - 1);
     uats_object_free(out);
     uats_object_free(att);
+
+    /* Streamed from a file on disk, retried whole. */
+    char path[] = "/tmp/uats-upload-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, bytes, sizeof bytes - 1), (ssize_t)(sizeof bytes - 1));
+    close(fd);
+    char url[64];
+    snprintf(url, sizeof url, "file://%s", path);
+    att = uats_object_new(UATS_KIND_ATTACHMENT_INPUT);
+    ck_assert_int_eq(uats_set_string(att, UATS_F_FILE_NAME, "disk.pdf", &err), UATS_OK);
+    ck_assert_int_eq(uats_set_string(att, UATS_F_URL, url, &err), UATS_OK);
+    push("POST", "/v1/candidates/:id/files", (emu_fault){.kind = EMU_FAULT_STATUS, .status = 503});
+    ck_assert_int_eq(uats_attachment_add(conn, id, att, &out, NULL, &err), UATS_OK);
+    ck_assert_uint_eq(v.last_file_len, sizeof bytes - 1);
+    ck_assert_mem_eq(v.last_file, bytes, sizeof bytes - 1);
+    uats_object_free(out);
+    unlink(path);
+    /* A file that is not there fails before anything is sent. */
+    size_t before = emu_count(emu, "POST", "/v1/candidates/:id/files");
+    ck_assert_int_eq(uats_set_string(att, UATS_F_URL, "file:///nonexistent/cv.pdf", &err), UATS_OK);
+    ck_assert_int_eq(uats_attachment_add(conn, id, att, &out, NULL, &err), UATS_E_INVALID_INPUT);
+    ck_assert_uint_eq(emu_count(emu, "POST", "/v1/candidates/:id/files"), before);
+    uats_object_free(att);
     free(id);
     uats_conn_close(conn);
 }

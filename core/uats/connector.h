@@ -306,6 +306,13 @@ typedef struct uats_host_api {
                             const char *field, const char *vendor_message,
                             const char *fmt, ...) UATS_PRINTF(6, 7);
 
+    /* A multipart file part streamed from a file on disk (path copied; the
+     * file is read when the request is sent, and again on a retry). A
+     * missing or unreadable file fails the request (UATS_E_INVALID_INPUT). */
+    uats_code (*http_form_file_path)(uats_http_req *req, const char *name,
+                                     const char *file_name, const char *content_type,
+                                     const char *path);
+
     /* ---- ABI 1.1 fields go below this line ---- */
 } uats_host_api;
 

@@ -92,19 +92,27 @@ static uats_code http_attach(uats_call *call, void *state, const char *candidate
     size_t len = 0;
     (void)state;
     const char *b64 = json_string_value(json_object_get(input, "data"));
-    if (!b64)
+    const char *url = json_string_value(json_object_get(input, "url"));
+    void *bytes = NULL;
+    /* file:// URLs (this test vendor only) exercise streaming from disk. */
+    if (!b64 && !(url && strncmp(url, "file://", 7) == 0))
         return uats_host->fail(call, UATS_E_UNSUPPORTED, "this vendor takes file contents only");
-    void *bytes = uats_host->base64_decode(call, b64, &len);
-    if (!bytes)
+    if (b64 && !(bytes = uats_host->base64_decode(call, b64, &len)))
         return UATS_E_INVALID_INPUT;
     uats_http_req *req = uats_host->http_new(call, "POST", "/v1/candidates/%s/files",
                                              candidate_id);
     const char *type = json_string_value(json_object_get(input, "type"));
     uats_host->http_form_field(req, "kind", type ? type : "OTHER");
-    uats_host->http_form_file(req, "file",
-                              json_string_value(json_object_get(input, "file_name")),
-                              json_string_value(json_object_get(input, "content_type")),
-                              bytes, len);
+    if (bytes)
+        uats_host->http_form_file(req, "file",
+                                  json_string_value(json_object_get(input, "file_name")),
+                                  json_string_value(json_object_get(input, "content_type")),
+                                  bytes, len);
+    else
+        uats_host->http_form_file_path(req, "file",
+                                       json_string_value(json_object_get(input, "file_name")),
+                                       json_string_value(json_object_get(input, "content_type")),
+                                       url + 7);
     uats_code rc = uats_host->http_send(req, &resp);
     uats_host->free(bytes);
     if (rc != UATS_OK)
