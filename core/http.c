@@ -109,7 +109,6 @@ struct uats_http_req {
     long accepted[MAX_ACCEPTED];
     size_t naccepted;
     int idempotent;       /* -1: by method */
-    bool internal;        /* kind == REQ_INTERNAL */
     char *basic_user, *basic_password;  /* internal: token endpoint client auth */
     uats_code error;      /* first failure while building */
 };
@@ -200,7 +199,6 @@ static uats_http_req *new_absolute(uats_call *call, const char *method, const ch
     if (!req)
         return NULL;
     req->kind = kind;
-    req->internal = kind == REQ_INTERNAL;
     if (!url || !*url)
         build_failed(req, UATS_E_INTERNAL, "the URL is empty");
     else
@@ -264,7 +262,7 @@ uats_code uats__http_header(uats_http_req *req, const char *name, const char *va
         return UATS_E_INVALID_INPUT;
     if (!header_name_ok(name) || !value || strpbrk(value, "\r\n"))
         return build_failed(req, UATS_E_INTERNAL, "bad header name or value");
-    if (strcasecmp(name, "Authorization") == 0 && !req->internal)
+    if (strcasecmp(name, "Authorization") == 0 && req->kind != REQ_INTERNAL)
         return build_failed(req, UATS_E_INTERNAL,
                             "connectors must not set Authorization: the core does");
     /* A header set twice keeps the last value. */
@@ -710,7 +708,7 @@ static const char *auth_kind(const uats_http_req *req, const char **user, const 
     *user = *pass = *bearer = *key = NULL;
     if (req->kind == REQ_DOWNLOAD)
         return "none";
-    if (req->internal) {
+    if (req->kind == REQ_INTERNAL) {
         *user = req->basic_user;
         *pass = req->basic_password;
         return req->basic_user ? "basic" : "none";
@@ -1046,7 +1044,8 @@ static void vendor_message(const uats_http_req *req, uats_http_resp *resp, char 
                                            "error", "errors", NULL};
     /* RFC 6749 section 5.2, for the token endpoint. */
     static const char *const oauth[] = {"error_description", "error", NULL};
-    const char *const *paths = req->internal ? oauth : req->call->module->desc.error_message_paths;
+    const char *const *paths = req->kind == REQ_INTERNAL ? oauth
+                                                         : req->call->module->desc.error_message_paths;
     json_error_t jerr;
     out[0] = '\0';
     json_t *doc = resp->body.len ? uats__json_loadb(resp->body.data, resp->body.len,
