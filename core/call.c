@@ -344,4 +344,5 @@ const uats_host_api uats__host_api = {
     .set_base_url = host_set_base_url,
     .fail_field = host_fail_field,
     .http_form_file_path = uats__http_form_file_path,
+    .oauth_token_url = uats__oauth_set_token_url,
 };

@@ -120,6 +120,60 @@ uats_code uats__time_from_epoch_ms(int64_t ms, char out[UATS_TIME_SIZE])
     return UATS_OK;
 }
 
+/* Two digits at s, or -1. */
+static int two_digits(const char *s)
+{
+    return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'
+               ? (s[0] - '0') * 10 + (s[1] - '0')
+               : -1;
+}
+
+bool uats__time_parse(const char *s, int64_t *epoch_s)
+{
+    int year = 0;
+    for (int i = 0; i < 4; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        year = year * 10 + (s[i] - '0');
+    }
+    int mon = two_digits(s + 5), day = two_digits(s + 8), hour = two_digits(s + 11),
+        min = two_digits(s + 14), sec = two_digits(s + 17);
+    if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        s[13] != ':' || s[16] != ':' || mon < 1 || mon > 12 || day < 1 || day > 31 ||
+        hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60)
+        return false;
+    const char *p = s + 19;
+    if (*p == '.') {
+        size_t digits = strspn(p + 1, "0123456789");
+        if (digits == 0)
+            return false;
+        p += 1 + digits;
+    }
+    int64_t offset = 0;
+    if ((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0') {
+        offset = 0;
+    } else if ((p[0] == '+' || p[0] == '-') && p[3] == ':' && p[6] == '\0') {
+        int oh = two_digits(p + 1), om = two_digits(p + 4);
+        if (oh < 0 || oh > 23 || om < 0 || om > 59)
+            return false;
+        offset = (p[0] == '-' ? -1 : 1) * (int64_t)(oh * 3600 + om * 60);
+    } else {
+        return false;
+    }
+    struct tm tm = {0};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = mon - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = min;
+    tm.tm_sec = sec;
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1 && !(year == 1969 && mon == 12 && day == 31))
+        return false;
+    *epoch_s = (int64_t)t - offset;
+    return true;
+}
+
 void uats__now_iso(char out[UATS_TIME_SIZE])
 {
     struct timespec ts;

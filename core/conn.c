@@ -315,6 +315,11 @@ uats_code uats_conn_open(uats_ctx *ctx, const json_t *config, uats_conn **out,
                           m->desc.name, uats_strerror(rc));
         if (rc != UATS_OK && err)
             uats__copy_str(err->connector, sizeof err->connector, m->desc.name);
+        /* The connector may have named the token endpoint; now it must exist. */
+        if (rc == UATS_OK && (rc = uats__oauth_check(conn, err)) != UATS_OK && m->desc.close)
+            m->desc.close(conn->state);
+    } else if (rc == UATS_OK) {
+        rc = uats__oauth_check(conn, err);
     }
     if (rc != UATS_OK) {
         conn_free(conn);

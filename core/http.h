@@ -75,6 +75,9 @@ void uats__oauth_free(oauth_state *o);
  * thread already has; NULL otherwise. */
 uats_code uats__oauth_token(uats_call *call, const char *refused, char **token);
 uats_code uats__oauth_param(uats_call *call, const char *name, const char *value);
+uats_code uats__oauth_set_token_url(uats_call *call, const char *url);
+/* After open(): a connection that uses OAuth has a token endpoint. */
+uats_code uats__oauth_check(uats_conn *conn, uats_error *err);
 
 /* Internal requests (the token endpoint) skip authentication and pacing
  * and take an absolute URL. */

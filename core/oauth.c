@@ -11,12 +11,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http.h"
 
 struct oauth_state {
     pthread_mutex_t lock;     /* one fetch at a time; others wait for it */
-    const char *token_url;    /* borrowed from the configuration or descriptor */
+    const char *token_url;    /* borrowed from the configuration or descriptor, or = own_url */
+    char *own_url;            /* set by the connector in open(); owned */
+    bool url_from_config;     /* credentials.token_url: the connector may not replace it */
     const char *client_id, *client_secret, *scopes;
     char *refresh_token;      /* current; owned */
     json_t *params;           /* extra form parameters from the connector */
@@ -43,6 +46,7 @@ uats_code uats__oauth_init(uats_conn *conn, uats_error *err)
         return uats__err_set(err, UATS_E_NOMEM, "out of memory");
     pthread_mutex_init(&o->lock, NULL);
     o->token_url = cred(conn, "token_url");
+    o->url_from_config = o->token_url != NULL;
     if (!o->token_url)
         o->token_url = conn->module->desc.oauth_token_url;
     o->client_id = cred(conn, "client_id");
@@ -54,14 +58,21 @@ uats_code uats__oauth_init(uats_conn *conn, uats_error *err)
     conn->http->oauth = o;
     if (!o->params || (cred(conn, "refresh_token") && !o->refresh_token))
         return uats__err_set(err, UATS_E_NOMEM, "out of memory");
-    if (!o->token_url) {
-        uats__err_set(err, UATS_E_CONFIG, "connector %s has no OAuth token endpoint: set "
-                      "credentials.token_url", conn->module->desc.name);
-        if (err)
-            uats__copy_str(err->field, sizeof err->field, "credentials.token_url");
-        return UATS_E_CONFIG;
-    }
-    return uats__http_check_url(o->token_url, &conn->http->policy, err);
+    /* Without an endpoint yet, the connector's open() may still name one. */
+    return o->token_url ? uats__http_check_url(o->token_url, &conn->http->policy, err)
+                        : UATS_OK;
+}
+
+uats_code uats__oauth_check(uats_conn *conn, uats_error *err)
+{
+    oauth_state *o = conn->http ? conn->http->oauth : NULL;
+    if (!o || o->token_url)
+        return UATS_OK;
+    uats__err_set(err, UATS_E_CONFIG, "connector %s has no OAuth token endpoint: set "
+                  "credentials.token_url", conn->module->desc.name);
+    if (err)
+        uats__copy_str(err->field, sizeof err->field, "credentials.token_url");
+    return UATS_E_CONFIG;
 }
 
 void uats__oauth_free(oauth_state *o)
@@ -69,6 +80,7 @@ void uats__oauth_free(oauth_state *o)
     if (!o)
         return;
     json_decref(o->params);
+    uats__free_mem(o->own_url);
     if (o->access_token)
         memset(o->access_token, 0, strlen(o->access_token));
     uats__free_mem(o->access_token);
@@ -90,6 +102,56 @@ uats_code uats__oauth_param(uats_call *call, const char *name, const char *value
     int failed = json_object_set_new(o->params, name, json_string(value));
     pthread_mutex_unlock(&o->lock);
     return failed ? uats__host_api.fail(call, UATS_E_NOMEM, "out of memory") : UATS_OK;
+}
+
+uats_code uats__oauth_set_token_url(uats_call *call, const char *url)
+{
+    uats_error why;
+    if (!call || !call->in_open)
+        return uats__host_api.fail(call, UATS_E_INTERNAL,
+                                   "oauth_token_url is only allowed in open()");
+    oauth_state *o = call->conn->http->oauth;
+    if (!o || o->url_from_config)
+        return UATS_OK; /* no OAuth here, or the connection named its endpoint */
+    if (!url || uats__http_check_url(url, &call->conn->http->policy, &why) != UATS_OK)
+        return uats__host_api.fail(call, UATS_E_CONFIG, "OAuth token endpoint: %s",
+                                   url ? why.text : "URL is NULL");
+    char *copy = uats__strdup(url);
+    if (!copy)
+        return uats__host_api.fail(call, UATS_E_NOMEM, "out of memory");
+    pthread_mutex_lock(&o->lock);
+    uats__free_mem(o->own_url);
+    o->token_url = o->own_url = copy;
+    pthread_mutex_unlock(&o->lock);
+    return UATS_OK;
+}
+
+/* A token's lifetime in seconds from the token endpoint's answer: RFC 6749's
+ * optional expires_in (some servers send it as text), else an absolute
+ * expires_at (Greenhouse's own client reads that), else an hour. */
+static double lifetime(uats_call *call, const json_t *doc)
+{
+    const json_t *in = json_object_get(doc, "expires_in");
+    const char *at = json_string_value(json_object_get(doc, "expires_at"));
+    int64_t when;
+    if (json_is_integer(in))
+        return (double)json_integer_value(in);
+    if (json_is_string(in))
+        return strtod(json_string_value(in), NULL);
+    if (at && uats__time_parse(at, &when)) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        double left = (double)(when - (int64_t)now.tv_sec);
+        if (left > 0)
+            return left;
+        /* Already past by our clock: the clocks disagree. Use the token
+         * and renew soon rather than fetch one per request. */
+        uats__log(call->conn->ctx, call->conn, call->module->desc.name, UATS_LOG_WARN,
+                  "the OAuth token endpoint says the new token expired at %s; this "
+                  "machine's clock may be wrong", at);
+        return 120;
+    }
+    return 3600;
 }
 
 /* Ask the token endpoint. Called with o->lock held. */
@@ -125,22 +187,17 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
             call->err->code = rc = UATS_E_AUTH; /* a refused grant is an auth failure */
         return rc;
     }
-    json_t *doc = uats__http_resp_json(resp), *expires_v = NULL;
+    json_t *doc = uats__http_resp_json(resp);
     const char *access = NULL, *refresh = NULL;
-    if (!doc || json_unpack(doc, "{s:s, s?o, s?s}", "access_token", &access, "expires_in",
-                            &expires_v, "refresh_token", &refresh) != 0 || !*access) {
+    if (!doc || json_unpack(doc, "{s:s, s?s}", "access_token", &access, "refresh_token",
+                            &refresh) != 0 || !*access) {
         if (doc)
             uats__host_api.fail(call, UATS_E_AUTH, "the token endpoint's answer has no "
                                 "access_token");
         uats__http_resp_free(resp);
         return UATS_E_AUTH;
     }
-    /* RFC 6749 makes expires_in optional; some servers send it as text. */
-    double expires = 3600;
-    if (json_is_integer(expires_v))
-        expires = (double)json_integer_value(expires_v);
-    else if (json_is_string(expires_v))
-        expires = strtod(json_string_value(expires_v), NULL);
+    double expires = lifetime(call, doc);
     /* Everything borrowed from the answer is copied before it is freed. */
     bool rotated_now = refresh && (!o->refresh_token || strcmp(refresh, o->refresh_token) != 0);
     char *copy = uats__strdup(access);

@@ -79,6 +79,7 @@ typedef struct vendor {
     bool rotate;             /* hand out a new refresh token */
     bool same_refresh;       /* hand the same refresh token back */
     bool expires_as_text;    /* "expires_in": "3600", as some servers send it */
+    bool expires_at;         /* only "expires_at": an ISO time, as Greenhouse's client reads */
     char valid_token[32];    /* the only bearer token /v1 accepts when oauth */
     bool oauth;              /* require the bearer token */
     size_t last_file_len;
@@ -235,6 +236,16 @@ static void on_token(const emu_request *req, emu_response *resp, void *ud)
         char text[16];
         snprintf(text, sizeof text, "%d", v.token_lifetime);
         json_object_set_new(answer, "expires_in", json_string(text));
+    }
+    if (v.expires_at) {
+        /* With a +00:00 offset, the form Greenhouse's PHP client tests. */
+        char at[40];
+        time_t when = time(NULL) + v.token_lifetime;
+        struct tm tm;
+        gmtime_r(&when, &tm);
+        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+        json_object_del(answer, "expires_in");
+        json_object_set_new(answer, "expires_at", json_string(at));
     }
     if (v.rotate)
         json_object_set_new(answer, "refresh_token", json_string(ROTATED));
@@ -974,6 +985,64 @@ START_TEST(oauth_token_answer_variants)
 }
 END_TEST
 
+START_TEST(oauth_expires_at_sets_the_lifetime)
+{
+    /* A 2 s token stated as an absolute time: renewed halfway, not after
+     * the hour assumed when no lifetime is given. */
+    v.oauth = true;
+    v.expires_at = true;
+    v.token_lifetime = 2;
+    uats_conn *conn = open_oauth("");
+    uats_error err;
+    char *id = created_id(conn);
+    ck_assert_int_eq(v.tokens_issued, 1);
+    struct timespec pause = {1, 200 * 1000000L};
+    nanosleep(&pause, NULL);
+    ck_assert_int_eq(get(conn, id, &err), UATS_OK);
+    ck_assert_int_eq(v.tokens_issued, 2);
+    free(id);
+    uats_conn_close(conn);
+}
+END_TEST
+
+START_TEST(oauth_token_url_from_the_connector)
+{
+    /* The connector names the endpoint (an option) when the connection's
+     * credentials do not; credentials.token_url wins when both are set. */
+    v.oauth = true;
+    char config[1024];
+    uats_error err;
+    uats_conn *conn;
+    snprintf(config, sizeof config,
+             "\"credentials\": {\"client_id\": \"client-1\", \"client_secret\": \"" CLIENT_SECRET
+             "\"}, \"options\": {\"token_url\": \"%s/oauth/token\"}", emu_base_url(emu));
+    conn = open_with("httpconn", config, &err);
+    ck_assert_msg(conn != NULL, "open: %s", err.text);
+    char *id = created_id(conn);
+    ck_assert_int_eq(v.tokens_issued, 1);
+    free(id);
+    uats_conn_close(conn);
+
+    snprintf(config, sizeof config,
+             "\"credentials\": {\"client_id\": \"client-1\", \"client_secret\": \"" CLIENT_SECRET
+             "\", \"token_url\": \"%s/oauth/token\"}, \"options\": {\"token_url\": "
+             "\"%s/elsewhere\"}", emu_base_url(emu), emu_base_url(emu));
+    conn = open_with("httpconn", config, &err);
+    ck_assert_msg(conn != NULL, "open: %s", err.text);
+    id = created_id(conn);
+    ck_assert_int_eq(v.tokens_issued, 2);
+    free(id);
+    uats_conn_close(conn);
+
+    /* A remote plain-http endpoint is refused at open, naming the rule. */
+    snprintf(config, sizeof config,
+             "\"credentials\": {\"client_id\": \"client-1\", \"client_secret\": \"" CLIENT_SECRET
+             "\"}, \"options\": {\"token_url\": \"http://auth.example.com/token\"}");
+    ck_assert_ptr_null(open_with("httpconn", config, &err));
+    ck_assert_int_eq(err.code, UATS_E_CONFIG);
+}
+END_TEST
+
 typedef struct stampede_arg {
     uats_conn *conn;
     const char *id;
@@ -1031,6 +1100,8 @@ int main(void)
     tcase_add_test(tc, oauth_refresh_token_rotation_reaches_the_host);
     tcase_add_test(tc, oauth_refused_grant_is_auth_error);
     tcase_add_test(tc, oauth_token_answer_variants);
+    tcase_add_test(tc, oauth_expires_at_sets_the_lifetime);
+    tcase_add_test(tc, oauth_token_url_from_the_connector);
     tcase_add_test(tc, oauth_many_threads_refused_at_once_renew_once);
     suite_add_tcase(s, tc);
 

@@ -64,7 +64,7 @@ extern "C" {
 /* The connector ABI implemented by this header. Independent of the library's
  * soname and of the package version (see sdk/README.md). */
 #define UATS_ABI_MAJOR 1
-#define UATS_ABI_MINOR 0
+#define UATS_ABI_MINOR 1
 
 /* The oldest host ABI minor this module needs (rule 1). */
 #ifndef UATS_ABI_REQUIRED_MINOR
@@ -313,7 +313,17 @@ typedef struct uats_host_api {
                                      const char *file_name, const char *content_type,
                                      const char *path);
 
-    /* ---- ABI 1.1 fields go below this line ---- */
+    /* ---- ABI 1.1 ---- */
+
+    /* Only from open(): use url (copied) as this connection's OAuth 2.0
+     * token endpoint instead of the descriptor's oauth_token_url, for a
+     * vendor option that names it (Greenhouse's token_url, pointed at a
+     * sandbox). A connection whose credentials.token_url is set keeps that
+     * one, and one that does not use OAuth ignores the call; both return
+     * UATS_OK. Subject to the https-only rule (UATS_E_CONFIG, recorded). */
+    uats_code (*oauth_token_url)(uats_call *call, const char *url);
+
+    /* ---- ABI 1.2 fields go below this line ---- */
 } uats_host_api;
 
 /*

@@ -20,13 +20,17 @@
 
 static const uats_option_spec options[] = {
     {"sub", 0, "acting user for the OAuth token (like Greenhouse's)"},
+    {"token_url", 0, "OAuth token endpoint (like Greenhouse's option)"},
     {NULL, 0, NULL},
 };
 
 static uats_code http_open(uats_call *call, void **state)
 {
     const char *sub = uats_host->option(call, "sub");
+    const char *token_url = uats_host->option(call, "token_url");
     (void)state;
+    if (token_url && uats_host->oauth_token_url(call, token_url) != UATS_OK)
+        return UATS_E_CONFIG;
     return sub ? uats_host->oauth_param(call, "sub", sub) : UATS_OK;
 }
 
