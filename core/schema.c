@@ -114,7 +114,7 @@ static uats_code attachment_input_rule(const json_t *obj, const char *path,
 
 static const schema_node attachment_input_fields[] = {
     SREQ("file_name"), S("content_type"), E("type", attachment_types),
-    T("data", N_BASE64), S("url"), END};
+    T("data", N_BASE64), S("url"), S("application_id"), END};
 
 static const schema_node attachment_input_item[] = {
     {NULL, N_OBJECT, 0, attachment_input_fields, NULL, attachment_input_rule}};
@@ -141,7 +141,8 @@ static const schema_node candidate_input_fields[] = {
     S("acting_user"), T("remote_fields", N_MAP), END};
 
 static const schema_node attachment_fields[] = {
-    SREQ("id"), S("remote_id"), S("candidate_id"), S("file_name"), S("file_url"),
+    SREQ("id"), S("remote_id"), S("candidate_id"), S("application_id"), S("file_name"),
+    S("file_url"),
     S("content_type"), E("type", attachment_types), T("size", N_INT),
     T("remote_created_at", N_DATETIME), T("modified_at", N_DATETIME),
     T("remote_data", N_ANY), END};
@@ -241,7 +242,8 @@ static const field_row candidate_input_rows[] = {
 
 static const field_row attachment_rows[] = {
     {UATS_F_ID, "id"}, {UATS_F_REMOTE_ID, "remote_id"},
-    {UATS_F_CANDIDATE_ID, "candidate_id"}, {UATS_F_FILE_NAME, "file_name"},
+    {UATS_F_CANDIDATE_ID, "candidate_id"}, {UATS_F_APPLICATION_ID, "application_id"},
+    {UATS_F_FILE_NAME, "file_name"},
     {UATS_F_FILE_URL, "file_url"}, {UATS_F_CONTENT_TYPE, "content_type"},
     {UATS_F_ATTACHMENT_TYPE, "type"}, {UATS_F_SIZE, "size"},
     {UATS_F_REMOTE_CREATED_AT, "remote_created_at"},
@@ -251,7 +253,7 @@ static const field_row attachment_rows[] = {
 static const field_row attachment_input_rows[] = {
     {UATS_F_FILE_NAME, "file_name"}, {UATS_F_CONTENT_TYPE, "content_type"},
     {UATS_F_ATTACHMENT_TYPE, "type"}, {UATS_F_DATA, "data"}, {UATS_F_URL, "url"},
-    {0, NULL}};
+    {UATS_F_APPLICATION_ID, "application_id"}, {0, NULL}};
 
 static const field_row *rows_of(uats_kind kind)
 {

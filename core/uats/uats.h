@@ -175,6 +175,7 @@ typedef enum uats_field {
     UATS_F_ATTACHMENT_TYPE     = UATS_FT_STRING + 64,  /* "type": RESUME|COVER_LETTER|OFFER_LETTER|OTHER */
     UATS_F_DATA                = UATS_FT_STRING + 65,  /* base64; see uats_set_data */
     UATS_F_URL                 = UATS_FT_STRING + 66,  /* input: fetch the file from here */
+    UATS_F_APPLICATION_ID      = UATS_FT_STRING + 67,  /* the application a file belongs to */
 
     UATS_F_IS_PRIVATE          = UATS_FT_BOOL + 1,
     UATS_F_CAN_EMAIL           = UATS_FT_BOOL + 2,

@@ -217,6 +217,9 @@ static uats_code lever_attach(uats_call *call, void *state, const char *candidat
     if (!b64)
         return uats_host->fail(call, UATS_E_UNSUPPORTED, "Lever takes file contents, not URLs: "
                                "download the file and pass its data");
+    if (json_object_get(input, "application_id"))
+        uats_host->warn(call, "application_id", "Lever keeps files on the opportunity, "
+                        "which is the candidate id here; application_id was not used");
     const char *type = json_string_value(json_object_get(input, "type"));
     if (type && strcmp(type, "OTHER") != 0)
         uats_host->warn(call, "type", "Lever keeps files added after creation as plain files "

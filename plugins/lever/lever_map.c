@@ -218,6 +218,11 @@ uats_code lever_create_body(uats_call *call, const json_t *input, json_t **body,
                             "was not sent (download it and pass data)");
             continue;
         }
+        if (json_object_get(att, "application_id")) {
+            char apath[80];
+            snprintf(apath, sizeof apath, "%s.application_id", path);
+            uats_host->warn(call, apath, "the file goes on the opportunity being created");
+        }
         const char *type = json_string_value(json_object_get(att, "type"));
         bool resume = type && strcmp(type, "RESUME") == 0 && !have_resume;
         have_resume |= resume;
