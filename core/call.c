@@ -345,4 +345,5 @@ const uats_host_api uats__host_api = {
     .fail_field = host_fail_field,
     .http_form_file_path = uats__http_form_file_path,
     .oauth_token_url = uats__oauth_set_token_url,
+    .time_normalize = uats__time_normalize,
 };

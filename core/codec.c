@@ -128,8 +128,10 @@ static int two_digits(const char *s)
                : -1;
 }
 
-bool uats__time_parse(const char *s, int64_t *epoch_s)
+bool uats__time_parse(const char *s, int64_t *epoch_ms)
 {
+    if (strlen(s) < 20)
+        return false;
     int year = 0;
     for (int i = 0; i < 4; i++) {
         if (s[i] < '0' || s[i] > '9')
@@ -143,10 +145,13 @@ bool uats__time_parse(const char *s, int64_t *epoch_s)
         hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60)
         return false;
     const char *p = s + 19;
+    int64_t ms = 0;
     if (*p == '.') {
         size_t digits = strspn(p + 1, "0123456789");
         if (digits == 0)
             return false;
+        for (size_t i = 0; i < 3; i++)
+            ms = ms * 10 + (i < digits ? p[1 + i] - '0' : 0);
         p += 1 + digits;
     }
     int64_t offset = 0;
@@ -170,8 +175,17 @@ bool uats__time_parse(const char *s, int64_t *epoch_s)
     time_t t = timegm(&tm);
     if (t == (time_t)-1 && !(year == 1969 && mon == 12 && day == 31))
         return false;
-    *epoch_s = (int64_t)t - offset;
+    *epoch_ms = ((int64_t)t - offset) * 1000 + ms;
     return true;
+}
+
+uats_code uats__time_normalize(const char *text, char out[UATS_TIME_SIZE])
+{
+    int64_t ms;
+    out[0] = '\0';
+    if (!text || !uats__time_parse(text, &ms))
+        return UATS_E_INVALID_INPUT;
+    return uats__time_from_epoch_ms(ms, out);
 }
 
 void uats__now_iso(char out[UATS_TIME_SIZE])

@@ -102,9 +102,12 @@ char *uats__base64_encode(const void *data, size_t len);  /* new */
 void *uats__base64_decode(const char *s, size_t slen, size_t *len);
 uats_code uats__time_from_epoch_ms(int64_t ms, char out[UATS_TIME_SIZE]);
 void uats__now_iso(char out[UATS_TIME_SIZE]);
-/* An ISO 8601 / RFC 3339 date-time with "Z" or a +hh:mm offset (and an
- * optional fraction, ignored) as Unix seconds. False when it is not one. */
-bool uats__time_parse(const char *s, int64_t *epoch_s);
+/* An ISO 8601 / RFC 3339 date-time with "Z" or a +hh:mm offset and an
+ * optional fraction (milliseconds kept) as Unix milliseconds. False when it
+ * is not one. */
+bool uats__time_parse(const char *s, int64_t *epoch_ms);
+/* The same text in the unified form (UTC, "Z"): the host service. */
+uats_code uats__time_normalize(const char *text, char out[UATS_TIME_SIZE]);
 
 /* ---- warnings (warnings.c) ---- */
 uats_warnings *uats__warnings_new(void);

@@ -141,7 +141,7 @@ static double lifetime(uats_call *call, const json_t *doc)
     if (at && uats__time_parse(at, &when)) {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
-        double left = (double)(when - (int64_t)now.tv_sec);
+        double left = (double)(when / 1000 - (int64_t)now.tv_sec);
         if (left > 0)
             return left;
         /* Already past by our clock: the clocks disagree. Use the token

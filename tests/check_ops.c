@@ -288,6 +288,8 @@ START_TEST(get_maps_vendor_record)
     ck_assert_str_eq(uats_get_string(out, UATS_F_LAST_NAME), "Hopper");
     /* 1700000000123 ms since the epoch, via the host's converter. */
     ck_assert_str_eq(uats_get_string(out, UATS_F_REMOTE_CREATED_AT), "2023-11-14T22:13:20.123Z");
+    /* "2023-11-15T00:43:20.1239+02:30" through time_normalize. */
+    ck_assert_str_eq(uats_get_string(out, UATS_F_REMOTE_UPDATED_AT), "2023-11-14T22:13:20.123Z");
     uats_object_free(out);
 
     ck_assert_int_eq(uats_candidate_get(conn, "missing", &out, &err), UATS_E_NOT_FOUND);

@@ -4,6 +4,7 @@
  * a core or a network. Warnings are collected in fake_warnings; the last
  * failure's code in fake_failure.
  */
+#define _GNU_SOURCE /* strptime, timegm */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,32 @@ static uats_code t_time(int64_t ms, char out[UATS_TIME_SIZE])
     return UATS_OK;
 }
 
+/* The core's rule in small: "Z" or a +hh:mm offset, fraction to ms. */
+static uats_code t_normalize(const char *text, char out[UATS_TIME_SIZE])
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    out[0] = '\0';
+    const char *p = text ? strptime(text, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    if (!p || !text || strlen(text) < 20)
+        return UATS_E_INVALID_INPUT;
+    int64_t ms = 0;
+    if (*p == '.') {
+        int digits = 0;
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+            if (digits < 3)
+                ms = ms * 10 + (*p - '0');
+        for (; digits < 3; digits++)
+            ms *= 10;
+    }
+    int64_t offset = 0;
+    if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':')
+        offset = (*p == '-' ? -1 : 1) * (atoi(p + 1) * 3600 + atoi(p + 4) * 60);
+    else if (strcmp(p, "Z") != 0)
+        return UATS_E_INVALID_INPUT;
+    return t_time(((int64_t)timegm(&tm) - offset) * 1000 + ms, out);
+}
+
 static void *t_base64(uats_call *call, const char *b64, size_t *len)
 {
     static const char alphabet[] =
@@ -111,4 +138,5 @@ const uats_host_api fake_host = {
     .unpack = t_unpack,
     .time_from_epoch_ms = t_time,
     .base64_decode = t_base64,
+    .time_normalize = t_normalize,
 };

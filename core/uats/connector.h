@@ -323,6 +323,13 @@ typedef struct uats_host_api {
      * UATS_OK. Subject to the https-only rule (UATS_E_CONFIG, recorded). */
     uats_code (*oauth_token_url)(uats_call *call, const char *url);
 
+    /* Write a vendor's ISO 8601 / RFC 3339 date-time (any UTC offset, "Z",
+     * an optional fraction) into out (UATS_TIME_SIZE bytes) in the unified
+     * form, as time_from_epoch_ms does: "2026-01-02T03:04:05.123Z".
+     * UATS_E_INVALID_INPUT (not recorded: the connector decides) when text
+     * is NULL or not such a time; out is then "". */
+    uats_code (*time_normalize)(const char *text, char out[UATS_TIME_SIZE]);
+
     /* ---- ABI 1.2 fields go below this line ---- */
 } uats_host_api;
 

@@ -108,9 +108,18 @@ static uats_code test_get(uats_call *call, void *state, const char *id, json_t *
         return rc;
     }
     uats_host->time_from_epoch_ms(created, when);
-    *out = json_pack("{s:s, s:s, s:s, s:s, s:O}", "id", id, "first_name", "Grace",
-                     "last_name", "Hopper", "remote_created_at", when, "remote_data",
-                     vendor);
+    /* A vendor time with an offset and a long fraction, normalized; and
+     * one that is not a time, refused without a recorded failure. */
+    char updated[UATS_TIME_SIZE], junk[UATS_TIME_SIZE];
+    if (uats_host->time_normalize("2023-11-15T00:43:20.1239+02:30", updated) != UATS_OK ||
+        uats_host->time_normalize("2023-11-15 yesterday", junk) != UATS_E_INVALID_INPUT ||
+        junk[0] || uats_host->time_normalize(NULL, junk) != UATS_E_INVALID_INPUT) {
+        json_decref(vendor);
+        return uats_host->fail(call, UATS_E_INTERNAL, "time_normalize misbehaved");
+    }
+    *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "id", id, "first_name", "Grace",
+                     "last_name", "Hopper", "remote_created_at", when, "remote_updated_at",
+                     updated, "remote_data", vendor);
     json_decref(vendor);
     return *out ? UATS_OK : uats_host->fail(call, UATS_E_NOMEM, "out of memory");
 }
