@@ -1322,7 +1322,8 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
         switch (at.result) {
         case ANSWERED: {
             long st = resp->status;
-            if (st >= 200 && st < 300 && !is_idempotent(req))
+            /* A token fetch changes nothing the host asked for. */
+            if (st >= 200 && st < 300 && !is_idempotent(req) && req->kind != REQ_INTERNAL)
                 call->committed = true;
             if ((st >= 200 && st < 300) || accepted(req, st)) {
                 *out = resp;
@@ -1377,7 +1378,7 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
             if (at.sent && !is_idempotent(req)) {
                 /* Sent, and then something broke: the vendor may well have
                  * processed it (a 2xx says it did). */
-                if (resp->status >= 200 && resp->status < 300)
+                if (resp->status >= 200 && resp->status < 300 && req->kind != REQ_INTERNAL)
                     call->committed = true;
                 char status[40] = "";
                 if (resp->status)

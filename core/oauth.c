@@ -181,10 +181,17 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
         uats__http_form_urlencoded(req, "scope", o->scopes);
     json_object_foreach(o->params, key, value)
         uats__http_form_urlencoded(req, key, json_string_value(value));
+    /* A client-credentials grant may be asked again after a lost answer;
+     * a refresh token may not be replayed (servers that rotate them can
+     * revoke the whole family on reuse). */
+    if (!o->refresh_token)
+        uats__http_idempotent(req, 1);
     uats_code rc = uats__http_send(req, &resp);
     if (rc != UATS_OK) {
         if (rc == UATS_E_VALIDATION || rc == UATS_E_AUTH || rc == UATS_E_FORBIDDEN)
             call->err->code = rc = UATS_E_AUTH; /* a refused grant is an auth failure */
+        else if (rc == UATS_E_OUTCOME_UNKNOWN)
+            call->err->code = rc = UATS_E_TRANSPORT; /* the host's own request never left */
         return rc;
     }
     json_t *doc = uats__http_resp_json(resp);

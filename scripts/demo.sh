@@ -10,5 +10,5 @@ scripts/deps.sh
 scripts/build.sh
 
 # The connectors built in this tree (an installed uats finds its own).
-export UATS_CONNECTOR_PATH="$PWD/plugins/lever:$PWD/plugins/memory"
+export UATS_CONNECTOR_PATH="$PWD/plugins/lever:$PWD/plugins/greenhouse:$PWD/plugins/memory"
 tools/uats demo

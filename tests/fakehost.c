@@ -16,6 +16,7 @@
 const uats_host_api *uats_host;
 json_t *fake_warnings;
 uats_code fake_failure;
+char fake_field[128];
 
 static void *t_alloc(size_t n) { return malloc(n); }
 static void t_free(void *p) { free(p); }
@@ -25,6 +26,18 @@ static uats_code t_fail(uats_call *call, uats_code code, const char *fmt, ...)
 {
     (void)call;
     (void)fmt;
+    fake_failure = code;
+    return code;
+}
+
+static uats_code t_fail_field(uats_call *call, uats_code code, long status, const char *field,
+                              const char *vendor_message, const char *fmt, ...)
+{
+    (void)call;
+    (void)status;
+    (void)vendor_message;
+    (void)fmt;
+    snprintf(fake_field, sizeof fake_field, "%s", field ? field : "");
     fake_failure = code;
     return code;
 }
@@ -139,4 +152,5 @@ const uats_host_api fake_host = {
     .time_from_epoch_ms = t_time,
     .base64_decode = t_base64,
     .time_normalize = t_normalize,
+    .fail_field = t_fail_field,
 };

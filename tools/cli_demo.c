@@ -55,7 +55,7 @@ static const char candidate_json[] =
     " \"phone_numbers\": [{\"value\": \"+44 20 5555 0100\", \"type\": \"MOBILE\"}],"
     " \"urls\": [{\"value\": \"https://github.com/ada\", \"type\": \"GITHUB\"}],"
     " \"locations\": [\"London\"], \"tags\": [\"mathematics\"],"
-    " \"application\": {\"job_id\": \"demo-posting\", \"source\": \"applicant\"}}";
+    " \"application\": {\"source\": \"applicant\"}}";
 
 static int attachment(const char *name, const char *type, const char *text, uats_object **out)
 {
@@ -71,10 +71,23 @@ static int attachment(const char *name, const char *type, const char *text, uats
     return EXIT_OK;
 }
 
+/* The job the sandbox says this vendor has open (<config>.job beside the
+ * configuration), or NULL: then the demo applies to none. */
+static char *demo_job(const char *config_path)
+{
+    char path[PATH_MAX];
+    size_t len = strlen(config_path);
+    snprintf(path, sizeof path, "%.*s.job", (int)(len > 5 ? len - 5 : len), config_path);
+    char *job = cli_read_file(path, &len);
+    if (job)
+        job[strcspn(job, "\r\n")] = '\0';
+    return job;
+}
+
 static int run_one(cli *c, uats_ctx *ctx, const char *config_path)
 {
     size_t len;
-    char *config = cli_read_file(config_path, &len);
+    char *config = cli_read_file(config_path, &len), *job = demo_job(config_path);
     uats_conn *conn = NULL;
     uats_object *in = NULL, *created = NULL, *cover = NULL, *att = NULL, *got = NULL;
     uats_warnings *w = NULL;
@@ -87,10 +100,18 @@ static int run_one(cli *c, uats_ctx *ctx, const char *config_path)
         goto out;
     }
     const char *name = uats_module_name(uats_conn_module(conn));
-    printf("== %s (%s)\n", name, uats_module_vendor(uats_conn_module(conn)));
+    /* One connector may have several configurations (Greenhouse v3, v1). */
+    const char *file = strrchr(config_path, '/') ? strrchr(config_path, '/') + 1 : config_path;
+    size_t flen = strlen(file) > 5 ? strlen(file) - 5 : strlen(file);
+    if (strncmp(file, name, flen) == 0 && strlen(name) == flen)
+        printf("== %s (%s)\n", name, uats_module_vendor(uats_conn_module(conn)));
+    else
+        printf("== %s (%s, %.*s)\n", name, uats_module_vendor(uats_conn_module(conn)),
+               (int)flen, file);
     uats_object *resume;
     if (uats_object_from_text(UATS_KIND_CANDIDATE_INPUT, candidate_json, strlen(candidate_json),
                               &in, &err) != UATS_OK ||
+        (job && uats_set_string(in, UATS_F_JOB_ID, job, &err) != UATS_OK) ||
         attachment("ada-resume.txt", "RESUME", resume_text, &resume) != EXIT_OK ||
         uats_add_attachment_input(in, resume, &err) != UATS_OK)
         goto out;
@@ -126,6 +147,7 @@ out:
     uats_object_free(in);
     uats_conn_close(conn);
     free(config);
+    free(job);
     return rc;
 }
 
@@ -243,6 +265,11 @@ int cmd_demo(cli *c, int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         unlink(configs[i]);
+        size_t l = strlen(configs[i]);
+        if (l > 5) {
+            strcpy(configs[i] + l - 5, ".job");
+            unlink(configs[i]);
+        }
         free(configs[i]);
     }
     free(configs);

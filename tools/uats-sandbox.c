@@ -12,31 +12,85 @@
 #include <unistd.h>
 
 #include "emu.h"
+#include "greenhouse_emu.h"
 #include "lever_emu.h"
 
 #define SANDBOX_KEY "sandbox-api-key"
 #define SANDBOX_USER "sandbox-user-0001"
+#define SANDBOX_CLIENT "sandbox-client"
+#define SANDBOX_SECRET "sandbox-client-secret"
+#define SANDBOX_GH_USER "4410087" /* Greenhouse user ids are numbers */
 
-typedef struct vendor {
+typedef struct vendor vendor;
+
+/* One emulated vendor: how to set it up on its server, what to report
+ * as its state, and the connection configurations that reach it. */
+struct vendor {
     const char *name;
-    const char *path;      /* the API's root below the server */
+    void *(*install)(emu_server *srv, int rate_limit);
+    void (*free)(void *state);
+    json_t *(*state_of)(const vendor *v);
+    int (*write_configs)(const char *dir, const vendor *v);
+    const char *path;      /* the API's root below the server, for the URL line */
     emu_server *srv;
     void *state;
-} vendor;
+};
+
+/* ---- Lever ---- */
+
+static void *lever_install(emu_server *srv, int rate_limit)
+{
+    lever_emu_config cfg = {SANDBOX_KEY, NULL, rate_limit ? 10 : 0, 20};
+    return lever_emu_install(srv, &cfg);
+}
+
+static void lever_free(void *state)
+{
+    lever_emu_free(state);
+}
+
+static json_t *lever_state(const vendor *v)
+{
+    return json_pack("{s:I, s:I}", "opportunities",
+                     (json_int_t)lever_emu_opportunity_count(v->state), "contacts",
+                     (json_int_t)lever_emu_contact_count(v->state));
+}
+
+/* ---- Greenhouse: v3 and v1 on one server, with the token endpoint ---- */
+
+static void *greenhouse_install(emu_server *srv, int rate_limit)
+{
+    greenhouse_emu_config cfg = {
+        .api_key = SANDBOX_KEY, .client_id = SANDBOX_CLIENT, .client_secret = SANDBOX_SECRET,
+        .v1_limit = rate_limit ? 50 : 0, .v3_limit = rate_limit ? 50 : 0};
+    return greenhouse_emu_install(srv, &cfg);
+}
+
+static void greenhouse_free(void *state)
+{
+    greenhouse_emu_free(state);
+}
+
+static json_t *greenhouse_state(const vendor *v)
+{
+    return json_pack("{s:I, s:I, s:I, s:I}", "candidates",
+                     (json_int_t)greenhouse_emu_candidate_count(v->state), "applications",
+                     (json_int_t)greenhouse_emu_application_count(v->state), "attachments",
+                     (json_int_t)greenhouse_emu_attachment_count(v->state), "tokens_issued",
+                     (json_int_t)greenhouse_emu_tokens_issued(v->state));
+}
 
 static volatile sig_atomic_t stop;
 
-static emu_server *lever_server;
-
-/* GET /_sandbox/state on Lever's port: what the emulator holds, and how
+/* GET /_sandbox/state on a vendor's port: what the emulator holds, and how
  * many TCP connections it has accepted. */
-static void lever_state(const emu_request *req, emu_response *resp, void *ud)
+static void state_route(const emu_request *req, emu_response *resp, void *ud)
 {
+    const vendor *v = ud;
     (void)req;
-    emu_resp_json(resp, 200, json_pack("{s:I, s:I, s:I}", "opportunities",
-                                       (json_int_t)lever_emu_opportunity_count(ud), "contacts",
-                                       (json_int_t)lever_emu_contact_count(ud), "connections",
-                                       (json_int_t)emu_connections(lever_server)));
+    json_t *state = v->state_of(v);
+    json_object_set_new(state, "connections", json_integer((json_int_t)emu_connections(v->srv)));
+    emu_resp_json(resp, 200, state);
 }
 
 /* GET /_sandbox/requests: every request this server received, for tests
@@ -53,6 +107,63 @@ static void requests_log(const emu_request *req, emu_response *resp, void *ud)
         free(target);
     }
     emu_resp_json(resp, 200, list);
+}
+
+/* Write dir/<file>.json holding config (taken). */
+static int write_json(const char *dir, const char *file, json_t *config)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.json", dir, file);
+    if (!config || json_dump_file(config, path, JSON_INDENT(2)) != 0) {
+        fprintf(stderr, "uats-sandbox: cannot write %s: %s\n", path, strerror(errno));
+        json_decref(config);
+        return -1;
+    }
+    json_decref(config);
+    return 0;
+}
+
+/* dir/<file>.job: an open job of the emulator, which `uats demo` applies to
+ * (vendors' job ids have vendor shapes). */
+static int write_job(const char *dir, const char *file, const char *job)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.job", dir, file);
+    FILE *f = fopen(path, "w");
+    if (!f || fprintf(f, "%s\n", job) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "uats-sandbox: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int lever_configs(const char *dir, const vendor *v)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s/v1", emu_base_url(v->srv));
+    return write_json(dir, "lever",
+                      json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "connector", "lever",
+                                "base_url", url, "credentials", "api_key", SANDBOX_KEY,
+                                "options", "perform_as", SANDBOX_USER)) ||
+           write_job(dir, "lever", "demo-posting");
+}
+
+static int greenhouse_configs(const char *dir, const vendor *v)
+{
+    char token_url[256];
+    const char *base = emu_base_url(v->srv);
+    snprintf(token_url, sizeof token_url, "%s/token", base);
+    return write_json(dir, "greenhouse",
+                      json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}}", "connector",
+                                "greenhouse", "base_url", base, "credentials", "client_id",
+                                SANDBOX_CLIENT, "client_secret", SANDBOX_SECRET, "options",
+                                "on_behalf_of", SANDBOX_GH_USER, "token_url", token_url)) ||
+           write_json(dir, "greenhouse-v1",
+                      json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s}}", "connector", "greenhouse",
+                                "base_url", base, "credentials", "api_key", SANDBOX_KEY,
+                                "options", "api_version", "v1", "on_behalf_of",
+                                SANDBOX_GH_USER)) ||
+           write_job(dir, "greenhouse", "4001") || write_job(dir, "greenhouse-v1", "4001");
 }
 
 static void on_signal(int sig)
@@ -83,26 +194,12 @@ static void usage(FILE *out)
             "\n"
             "Credentials the emulators accept: API key \"%s\"; Lever writes\n"
             "need a perform_as user id (any non-empty value, e.g. \"%s\").\n"
+            "Greenhouse serves Harvest v3 (OAuth client \"%s\", secret \"%s\", token\n"
+            "endpoint /token) and v1 (the API key) on one port; its only user is %s.\n"
+            "--config-dir writes greenhouse.json (v3) and greenhouse-v1.json.\n"
             "\n"
             "Exit status: 0 after a signal, 1 when a server cannot start, 2 on bad usage.\n",
-            SANDBOX_KEY, SANDBOX_USER);
-}
-
-static int write_config(const char *dir, const vendor *v)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s.json", dir, v->name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "uats-sandbox: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    fprintf(f,
-            "{\n  \"connector\": \"%s\",\n  \"base_url\": \"%s%s\",\n"
-            "  \"credentials\": {\"api_key\": \"%s\"},\n"
-            "  \"options\": {\"perform_as\": \"%s\"}\n}\n",
-            v->name, emu_base_url(v->srv), v->path, SANDBOX_KEY, SANDBOX_USER);
-    return fclose(f) == 0 ? 0 : -1;
+            SANDBOX_KEY, SANDBOX_USER, SANDBOX_CLIENT, SANDBOX_SECRET, SANDBOX_GH_USER);
 }
 
 int main(int argc, char **argv)
@@ -138,33 +235,34 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    vendor vendors[] = {{"lever", "/v1", NULL, NULL}};
+    vendor vendors[] = {
+        {"lever", lever_install, lever_free, lever_state, lever_configs, "/v1", NULL, NULL},
+        {"greenhouse", greenhouse_install, greenhouse_free, greenhouse_state,
+         greenhouse_configs, "", NULL, NULL},
+    };
     size_t n = sizeof vendors / sizeof vendors[0];
     int status = 0;
     for (size_t i = 0; i < n && status == 0; i++) {
-        vendors[i].srv = port ? emu_start_port((unsigned)(port + i)) : emu_start();
-        if (!vendors[i].srv) {
+        vendor *v = &vendors[i];
+        v->srv = port ? emu_start_port((unsigned)(port + i)) : emu_start();
+        if (!v->srv) {
             status = 1;
             break;
         }
-        if (strcmp(vendors[i].name, "lever") == 0) {
-            lever_emu_config cfg = {SANDBOX_KEY, NULL, rate_limit ? 10 : 0, 20};
-            vendors[i].state = lever_emu_install(vendors[i].srv, &cfg);
-            lever_server = vendors[i].srv;
+        v->state = v->install(v->srv, rate_limit);
+        if (v->state &&
+            (emu_route(v->srv, "GET", "/_sandbox/requests", requests_log, v->srv) ||
+             emu_route(v->srv, "GET", "/_sandbox/state", state_route, v))) {
+            v->free(v->state);
+            v->state = NULL;
         }
-        if (vendors[i].state &&
-            (emu_route(vendors[i].srv, "GET", "/_sandbox/requests", requests_log, vendors[i].srv) ||
-             emu_route(vendors[i].srv, "GET", "/_sandbox/state", lever_state, vendors[i].state))) {
-            lever_emu_free(vendors[i].state);
-            vendors[i].state = NULL;
-        }
-        if (!vendors[i].state) {
-            fprintf(stderr, "uats-sandbox: cannot set up the %s emulator\n", vendors[i].name);
+        if (!v->state) {
+            fprintf(stderr, "uats-sandbox: cannot set up the %s emulator\n", v->name);
             status = 1;
-        } else if (config_dir && write_config(config_dir, &vendors[i]) != 0) {
+        } else if (config_dir && v->write_configs(config_dir, v) != 0) {
             status = 1;
         } else {
-            printf("%-12s %s%s\n", vendors[i].name, emu_base_url(vendors[i].srv), vendors[i].path);
+            printf("%-12s %s%s\n", v->name, emu_base_url(v->srv), v->path);
         }
     }
     fflush(stdout);
@@ -180,8 +278,8 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         emu_stop(vendors[i].srv);
-        if (strcmp(vendors[i].name, "lever") == 0)
-            lever_emu_free(vendors[i].state);
+        if (vendors[i].state)
+            vendors[i].free(vendors[i].state);
     }
     return status;
 }

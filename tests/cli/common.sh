@@ -6,7 +6,7 @@ set -u
 builddir=${UATS_BUILDDIR:?run the tests with make check}
 UATS="$builddir/tools/uats"
 SANDBOX="$builddir/tools/uats-sandbox"
-export UATS_CONNECTOR_PATH="$UATS_TEST_PLUGINS/lever:$UATS_TEST_PLUGINS/memory"
+export UATS_CONNECTOR_PATH="$UATS_TEST_PLUGINS/lever:$UATS_TEST_PLUGINS/greenhouse:$UATS_TEST_PLUGINS/memory"
 work=$(mktemp -d /tmp/uats-cli-test-XXXXXX)
 sandbox_pid=
 
@@ -22,8 +22,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 start_sandbox() {
     "$SANDBOX" --config-dir "$work" "$@" >"$work/urls" &
     sandbox_pid=$!
-    for _ in $(seq 100); do [ -s "$work/lever.json" ] && break; sleep 0.05; done
-    [ -s "$work/lever.json" ] || fail "uats-sandbox did not start"
+    # The URL lines come after every configuration is written.
+    for _ in $(seq 100); do [ "$(wc -l <"$work/urls")" -ge 2 ] && break; sleep 0.05; done
+    [ -s "$work/greenhouse-v1.json" ] || fail "uats-sandbox did not start"
     CONNS="$work/connections.json"
     { echo "{\"sandbox\": "; cat "$work/lever.json"; echo "}"; } >"$CONNS"
     LEVER_URL=$(awk '$1 == "lever" { print $2 }' "$work/urls")

@@ -9,6 +9,15 @@ expect_exit 0 "$CONFORMANCE" "$work/lever.json"
 contains "$work/out" "0 failed"
 contains "$work/out" "PASS  a create answered 502 is reported as possibly done, not resent"
 
+# Greenhouse, both APIs: v3 keeps files on applications, so the candidate
+# applies to one of the emulator's jobs.
+for c in greenhouse greenhouse-v1; do
+    expect_exit 0 "$CONFORMANCE" --job-id "$(cat "$work/$c.job")" "$work/$c.json"
+    contains "$work/out" "0 failed"
+    contains "$work/out" "PASS  the candidate lists the attachment"
+    contains "$work/out" "PASS  401 is an authentication error"
+done
+
 echo '{"connector": "memory"}' >"$work/memory.json"
 expect_exit 0 "$CONFORMANCE" "$work/memory.json"
 contains "$work/out" "SKIP  fault checks"

@@ -5,16 +5,18 @@
 expect_exit 0 "$UATS" connectors
 contains "$work/out" "lever"
 contains "$work/out" "create,get,attach"
+contains "$work/out" "greenhouse"
 expect_exit 0 "$UATS" connectors --json
 contains "$work/out" '"name": "lever"'
 contains "$work/out" '"perform_as"'
+contains "$work/out" '"on_behalf_of"'
 
 # A module built for a newer ABI in the path: refused by name, others load.
 mkdir "$work/mods"
 ln -s "$UATS_TEST_MODULES/abi_newer.so" "$work/mods/abi_newer.so"
 echo "not a module" >"$work/mods/junk.so"
 expect_exit 0 "$UATS" --connector-dir "$work/mods" connectors
-contains "$work/out" "rejected     $work/mods/abi_newer.so: needs connector ABI 1.1"
+contains "$work/out" "rejected     $work/mods/abi_newer.so: needs connector ABI 1.2"
 contains "$work/out" "rejected     $work/mods/junk.so: cannot be loaded as a module"
 contains "$work/out" "lever"
 

@@ -9,3 +9,7 @@ contains "$work/out" "added cover letter"
 contains "$work/out" '"first_name": "Ada"'
 contains "$work/out" '"attachments": ['
 contains "$work/out" "== memory (In-memory ATS)"
+contains "$work/out" "== greenhouse (Greenhouse)"
+contains "$work/out" "== greenhouse (Greenhouse, greenhouse-v1)"
+# Every connector got through create, attach and get: one JSON dump each.
+[ "$(grep -c '^the candidate as ' "$work/out")" -eq 4 ] || fail "not every connector finished"
