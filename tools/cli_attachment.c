@@ -14,9 +14,10 @@ int cmd_attachment(cli *c, int argc, char **argv)
     static const struct option longopts[] = {
         {"type", required_argument, NULL, 't'},
         {"content-type", required_argument, NULL, 'c'},
+        {"application", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *type = NULL, *content_type = NULL;
+    const char *type = NULL, *content_type = NULL, *application = NULL;
     int opt;
     if (argc < 2 || strcmp(argv[1], "add") != 0) {
         if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
@@ -31,12 +32,15 @@ int cmd_attachment(cli *c, int argc, char **argv)
         switch (opt) {
         case 't': type = optarg; break;
         case 'c': content_type = optarg; break;
+        case 'a': application = optarg; break;
         case 'h':
             printf("Usage: uats [GLOBAL OPTIONS] attachment add CANDIDATE_ID FILE\n"
                    "                       [--type resume|cover_letter|offer_letter|other]\n"
-                   "                       [--content-type MIME]\n\n"
+                   "                       [--content-type MIME] [--application ID]\n\n"
                    "Attach FILE to the candidate and print the attachment as unified JSON.\n"
-                   "The content type is guessed from the file name unless given.\n");
+                   "The content type is guessed from the file name unless given.\n"
+                   "--application names which of the candidate's applications gets the\n"
+                   "file, for vendors that keep files on applications (Greenhouse).\n");
             return EXIT_OK;
         default: return EXIT_USAGE;
         }
@@ -53,6 +57,11 @@ int cmd_attachment(cli *c, int argc, char **argv)
         fprintf(stderr, "%s: %s\n", c->prog, why);
         return rc;
     }
+    uats_error err;
+    if (application && uats_set_string(in, UATS_F_APPLICATION_ID, application, &err) != UATS_OK) {
+        uats_object_free(in);
+        return cli_fail(c, "--application", &err);
+    }
     uats_conn *conn;
     if ((rc = cli_connection(c, &conn)) != EXIT_OK) {
         uats_object_free(in);
@@ -60,7 +69,6 @@ int cmd_attachment(cli *c, int argc, char **argv)
     }
     uats_object *out;
     uats_warnings *w;
-    uats_error err;
     uats_code code = uats_attachment_add(conn, argv[optind], in, &out, &w, &err);
     uats_object_free(in);
     if (code != UATS_OK)
