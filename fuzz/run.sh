@@ -10,16 +10,17 @@ seconds=${1:-60}
 out=fuzz/build
 mkdir -p "$out" fuzz/crashes
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. -Icore \
-       -Itests -Iplugins/lever $(pkg-config --cflags jansson libcurl)"
+       -Itests -Iplugins/lever -Iplugins/greenhouse $(pkg-config --cflags jansson libcurl)"
 libs="$(pkg-config --libs jansson libcurl) -lltdl -lpthread -lm"
 core=$(ls core/*.c)
 declare -A sources=(
     [model]="fuzz/fuzz_model.c $core"
     [lever]="fuzz/fuzz_lever.c tests/fakehost.c plugins/lever/lever_map.c $core"
+    [greenhouse]="fuzz/fuzz_greenhouse.c tests/fakehost.c plugins/greenhouse/greenhouse_map.c $core"
     [config]="fuzz/fuzz_config.c $core"
 )
 status=0
-for h in model lever config; do
+for h in model lever greenhouse config; do
     # shellcheck disable=SC2086
     clang $flags -DUATS_CONNECTOR_DIR='"/nonexistent"' -o "$out/fuzz_$h" ${sources[$h]} $libs ||
         { echo "fuzz_$h: build failed"; status=1; continue; }
