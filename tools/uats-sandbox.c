@@ -3,6 +3,8 @@
  * 127.0.0.1, so that connectors, host programs and the README demo can run
  * without a network or an account. Each vendor gets its own port.
  */
+#include <config.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -12,8 +14,12 @@
 #include <unistd.h>
 
 #include "emu.h"
+#ifdef WITH_CONNECTOR_GREENHOUSE
 #include "greenhouse_emu.h"
+#endif
+#ifdef WITH_CONNECTOR_LEVER
 #include "lever_emu.h"
+#endif
 
 #define SANDBOX_KEY "sandbox-api-key"
 #define SANDBOX_USER "sandbox-user-0001"
@@ -36,6 +42,7 @@ struct vendor {
     void *state;
 };
 
+#ifdef WITH_CONNECTOR_LEVER
 /* ---- Lever ---- */
 
 static void *lever_install(emu_server *srv, int rate_limit)
@@ -56,6 +63,9 @@ static json_t *lever_state(const vendor *v)
                      (json_int_t)lever_emu_contact_count(v->state));
 }
 
+#endif
+
+#ifdef WITH_CONNECTOR_GREENHOUSE
 /* ---- Greenhouse: v3 and v1 on one server, with the token endpoint ---- */
 
 static void *greenhouse_install(emu_server *srv, int rate_limit)
@@ -79,6 +89,8 @@ static json_t *greenhouse_state(const vendor *v)
                      (json_int_t)greenhouse_emu_attachment_count(v->state), "tokens_issued",
                      (json_int_t)greenhouse_emu_tokens_issued(v->state));
 }
+
+#endif
 
 static volatile sig_atomic_t stop;
 
@@ -109,8 +121,9 @@ static void requests_log(const emu_request *req, emu_response *resp, void *ud)
     emu_resp_json(resp, 200, list);
 }
 
-/* Write dir/<file>.json holding config (taken). */
-static int write_json(const char *dir, const char *file, json_t *config)
+/* Write dir/<file>.json holding config (taken). Unused in a build with no
+ * emulated vendor (configure --enable-connectors=memory). */
+__attribute__((unused)) static int write_json(const char *dir, const char *file, json_t *config)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.json", dir, file);
@@ -125,7 +138,8 @@ static int write_json(const char *dir, const char *file, json_t *config)
 
 /* dir/<file>.job: an open job of the emulator, which `uats demo` applies to
  * (vendors' job ids have vendor shapes). */
-static int write_job(const char *dir, const char *file, const char *job)
+__attribute__((unused)) static int write_job(const char *dir, const char *file,
+                                             const char *job)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.job", dir, file);
@@ -137,6 +151,7 @@ static int write_job(const char *dir, const char *file, const char *job)
     return 0;
 }
 
+#ifdef WITH_CONNECTOR_LEVER
 static int lever_configs(const char *dir, const vendor *v)
 {
     char url[256];
@@ -148,6 +163,9 @@ static int lever_configs(const char *dir, const vendor *v)
            write_job(dir, "lever", "demo-posting");
 }
 
+#endif
+
+#ifdef WITH_CONNECTOR_GREENHOUSE
 static int greenhouse_configs(const char *dir, const vendor *v)
 {
     char token_url[256];
@@ -201,6 +219,7 @@ static void usage(FILE *out)
             "Exit status: 0 after a signal, 1 when a server cannot start, 2 on bad usage.\n",
             SANDBOX_KEY, SANDBOX_USER, SANDBOX_CLIENT, SANDBOX_SECRET, SANDBOX_GH_USER);
 }
+#endif
 
 int main(int argc, char **argv)
 {
@@ -235,12 +254,18 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    /* The emulators of the connectors this build has (configure). */
     vendor vendors[] = {
+#ifdef WITH_CONNECTOR_LEVER
         {"lever", lever_install, lever_free, lever_state, lever_configs, "/v1", NULL, NULL},
+#endif
+#ifdef WITH_CONNECTOR_GREENHOUSE
         {"greenhouse", greenhouse_install, greenhouse_free, greenhouse_state,
          greenhouse_configs, "", NULL, NULL},
+#endif
+        {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
     };
-    size_t n = sizeof vendors / sizeof vendors[0];
+    size_t n = sizeof vendors / sizeof vendors[0] - 1;
     int status = 0;
     for (size_t i = 0; i < n && status == 0; i++) {
         vendor *v = &vendors[i];
@@ -265,6 +290,8 @@ int main(int argc, char **argv)
             printf("%-12s %s%s\n", v->name, emu_base_url(v->srv), v->path);
         }
     }
+    if (n == 0 && status == 0)
+        printf("(this build has no vendor emulators)\n");
     fflush(stdout);
 
     if (status == 0) {

@@ -1,6 +1,7 @@
 #!/bin/bash
 # uats candidate create/get and attachment add against the sandbox.
 . "$(dirname "$0")/common.sh"
+need lever
 start_sandbox
 
 cat >"$work/ada.json" <<'JSON'
@@ -84,19 +85,3 @@ contains "$work/err" "[REDACTED]"
 expect_exit 12 "$UATS" --connector lever --base-url http://ats.example.com/v1 candidate get x
 contains "$work/err" "plain http is only allowed"
 
-# Greenhouse v3 through the CLI: the token flow is invisible; a file goes on
-# the application the caller names, and a foreign one is refused.
-{ echo '{"gh": '; cat "$work/greenhouse.json"; echo '}'; } >"$work/gh.json"
-g() { "$UATS" --config "$work/gh.json" --connection gh "$@"; }
-expect_exit 0 g candidate create --set first_name=Ada --set last_name=Lovelace \
-    --set application.job_id="$(cat "$work/greenhouse.job")"
-ghid=$(sed -n 's/^  "id": "\(.*\)",$/\1/p' "$work/out")
-app=$(sed -n '/"applications": \[/{n;s/^ *"\([0-9]*\)".*/\1/p}' "$work/out")
-[ -n "$ghid" ] && [ -n "$app" ] || fail "no candidate or application id from Greenhouse"
-expect_exit 0 g attachment add "$ghid" "$work/cv.txt" --type resume --application "$app"
-contains "$work/out" "\"application_id\": \"$app\""
-contains "$work/out" '"type": "RESUME"'
-expect_exit 3 g attachment add "$ghid" "$work/cv.txt" --application 1
-contains "$work/err" "has no application 1"
-expect_exit 0 g candidate get "$ghid"
-contains "$work/out" '"attachments": ['

@@ -1,6 +1,7 @@
 #!/bin/bash
 # uats candidate import: resumable, parallel, never twice, even after kill -9.
 . "$(dirname "$0")/common.sh"
+need lever
 start_sandbox --rate-limit
 
 n=60
