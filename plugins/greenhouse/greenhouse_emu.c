@@ -115,6 +115,19 @@ static json_t *get(const json_t *o, const char *key)
     return v ? v : json_null();
 }
 
+/* A private copy of a request value (or null) for the store: the kit frees
+ * request bodies on its own threads, outside our lock, so the store must not
+ * share even immutable values with them. */
+static json_t *own(const json_t *v)
+{
+    return v ? json_deep_copy(v) : json_null();
+}
+
+static long long num(const json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
 static const char *str(const json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
@@ -387,7 +400,8 @@ __attribute__((format(printf, 3, 4))) static void bad(json_t *errs, const char *
 
 static void v1_invalid(emu_response *resp, json_t *errs)
 {
-    emu_resp_json(resp, 422, json_pack("{s:s, s:o}", "message", "Validation error", "errors", errs));
+    emu_resp_json(resp, 422,
+                  json_pack("{s:s, s:o}", "message", "Validation error", "errors", errs));
 }
 
 static void v3_invalid(emu_response *resp, json_t *errs)
@@ -872,9 +886,9 @@ static json_t *contact_copy(const json_t *list, bool typed)
     json_t *out = json_array(), *item;
     size_t i;
     json_array_foreach(list, i, item) {
-        json_t *c = json_pack("{s:O}", "value", json_object_get(item, "value"));
+        json_t *c = json_pack("{s:o}", "value", own(json_object_get(item, "value")));
         if (typed)
-            json_object_set(c, "type", json_object_get(item, "type"));
+            json_object_set_new(c, "type", own(json_object_get(item, "type")));
         json_array_append_new(out, c);
     }
     return out;
@@ -889,7 +903,7 @@ static json_t *tags_copy(const json_t *tags)
         json_array_foreach(out, j, seen)
             dup |= json_equal(seen, t);
         if (!dup)
-            json_array_append(out, t);
+            json_array_append_new(out, own(t));
     }
     return out;
 }
@@ -903,12 +917,13 @@ static json_t *custom_fields_copy(const json_t *list)
         char key[32];
         const char *name = str(item, "name_key");
         if (!name) {
-            snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(item, "id")));
+            snprintf(key, sizeof key, "%lld", num(item, "id"));
             name = key;
         }
         const char *del = str(item, "delete_value");
-        json_object_set(out, name, del && strcmp(del, "true") == 0 ? json_null()
-                                                                   : get(item, "value"));
+        json_object_set_new(out, name, del && strcmp(del, "true") == 0
+                                           ? json_null()
+                                           : own(json_object_get(item, "value")));
     }
     return out;
 }
@@ -918,11 +933,12 @@ static json_t *employments_copy(greenhouse_emu *e, const json_t *list)
     json_t *out = json_array(), *item;
     size_t i;
     json_array_foreach(list, i, item)
-        json_array_append_new(out, json_pack("{s:I, s:O, s:O, s:O, s:O}", "id",
+        json_array_append_new(out, json_pack("{s:I, s:o, s:o, s:o, s:o}", "id",
                                              (json_int_t)e->next_employment++, "company_name",
-                                             get(item, "company_name"), "title", get(item, "title"),
-                                             "start_date", get(item, "start_date"), "end_date",
-                                             get(item, "end_date")));
+                                             own(json_object_get(item, "company_name")), "title",
+                                             own(json_object_get(item, "title")), "start_date",
+                                             own(json_object_get(item, "start_date")), "end_date",
+                                             own(json_object_get(item, "end_date"))));
     return out;
 }
 
@@ -940,12 +956,14 @@ static json_t *add_candidate(greenhouse_emu *e, const json_t *b, bool v1, const 
     static const char *const names[] = {"first_name", "last_name", "preferred_name", "company",
                                         "title"};
     for (size_t i = 0; i < 5; i++)
-        json_object_set(c, names[i], get(b, names[i]));
+        json_object_set_new(c, names[i], own(json_object_get(b, names[i])));
     json_object_set_new(c, "created_at", json_string(ts));
     json_object_set_new(c, "updated_at", json_string(ts));
     json_object_set_new(c, "last_activity", json_string(ts));
-    json_object_set_new(c, "is_private", json_boolean(json_is_true(json_object_get(b, "is_private"))));
-    json_object_set_new(c, "can_email", json_boolean(!json_is_false(json_object_get(b, "can_email"))));
+    json_object_set_new(c, "is_private",
+                        json_boolean(json_is_true(json_object_get(b, "is_private"))));
+    json_object_set_new(c, "can_email", /* Greenhouse's default */
+                        json_boolean(!json_is_false(json_object_get(b, "can_email"))));
     for (size_t i = 0; i < NCONTACTS; i++)
         json_object_set_new(c, contacts[i].key,
                             contact_copy(json_object_get(b, contacts[i].key), contacts[i].types));
@@ -953,7 +971,8 @@ static json_t *add_candidate(greenhouse_emu *e, const json_t *b, bool v1, const 
     json_object_set_new(c, "employments",
                         v1 ? employments_copy(e, json_object_get(b, "employments")) : json_array());
     json_object_set_new(c, "custom_fields",
-                        v1 ? custom_fields_copy(json_object_get(b, "custom_fields")) : json_object());
+                        v1 ? custom_fields_copy(json_object_get(b, "custom_fields"))
+                           : json_object());
     json_object_set_new(c, "linked_user_ids", json_array());
     json_object_set_new(c, "application_ids", json_array());
     json_object_set_new(c, "_attachments", json_array());
@@ -1044,17 +1063,17 @@ static json_t *add_attachment(greenhouse_emu *e, json_t *cand, json_t *app, cons
     char url[256];
     snprintf(url, sizeof url, "%s/files/%lld?expires=%lld", e->base_url, id,
              t_ms / 1000 + URL_TTL_S);
-    json_t *a = json_pack("{s:I, s:O, s:O, s:O, s:O, s:s, s:O, s:s, s:s, s:s}", "id",
+    json_t *a = json_pack("{s:I, s:O, s:O, s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "id",
                           (json_int_t)id, "candidate_id", json_object_get(cand, "id"),
                           "application_id", app ? json_object_get(app, "id") : json_null(),
-                          "filename", json_object_get(item, "filename"), "type",
-                          json_object_get(item, "type"), "visibility", visibility,
-                          "content_type", get(item, "content_type"), "url", url, "created_at",
+                          "filename", str(item, "filename"), "type", str(item, "type"),
+                          "visibility", visibility, "content_type",
+                          own(json_object_get(item, "content_type")), "url", url, "created_at",
                           ts, "updated_at", ts);
     if (json_is_string(json_object_get(item, "content")))
-        json_object_set(a, "_content", json_object_get(item, "content"));
+        json_object_set_new(a, "_content", own(json_object_get(item, "content")));
     else
-        json_object_set(a, "_source_url", json_object_get(item, "url"));
+        json_object_set_new(a, "_source_url", own(json_object_get(item, "url")));
     json_array_append_new(e->atts, a);
     json_array_append_new(json_object_get(cand, "_attachments"), json_integer(id));
     touch(cand, "last_activity", ts);
@@ -1112,7 +1131,8 @@ static json_t *render_atts_v1(greenhouse_emu *e, const json_t *owner)
     json_t *out = json_array(), *id;
     size_t i;
     json_array_foreach(json_object_get(owner, "_attachments"), i, id)
-        json_array_append_new(out, render_att_v1(record(e->atts, ATT_BASE, json_integer_value(id))));
+        json_array_append_new(out,
+                              render_att_v1(record(e->atts, ATT_BASE, json_integer_value(id))));
     return out;
 }
 
@@ -1546,8 +1566,7 @@ static void v1_attach(greenhouse_emu *e, const emu_request *req, emu_response *r
     iso(t, ts);
     pthread_mutex_lock(&e->lock);
     json_t *app = app_route ? record(e->apps, APP_BASE, id) : NULL;
-    json_t *c = app_route ? record(e->cands, CAND_BASE, json_integer_value(json_object_get(app, "candidate_id")))
-                          : record(e->cands, CAND_BASE, id);
+    json_t *c = record(e->cands, CAND_BASE, app_route ? num(app, "candidate_id") : id);
     if (!app_route)
         app = latest_application(e, c);
     json_t *a = add_attachment(e, c, app, b, vis, t, ts);
@@ -1659,7 +1678,7 @@ static bool v3_match(greenhouse_emu *e, v3_kind kind, const json_t *rec, const j
         json_t *apps = json_object_get(f, "application_ids");
         const char *type = str(f, "type");
         return (!cands || array_has_id(cands, cand)) &&
-               (!apps || array_has_id(apps, json_integer_value(json_object_get(rec, "application_id")))) &&
+               (!apps || array_has_id(apps, num(rec, "application_id"))) &&
                (!type || strcmp(type, str(rec, "type")) == 0);
     }
     }
@@ -1773,7 +1792,8 @@ static app_spec v3_spec(const json_t *app)
  * one-element `applications`; NULL when none. */
 static const json_t *v3_create_application(greenhouse_emu *e, json_t *errs, const json_t *b)
 {
-    const json_t *one = json_object_get(b, "application"), *many = json_object_get(b, "applications");
+    const json_t *one = json_object_get(b, "application");
+    const json_t *many = json_object_get(b, "applications");
     if (!absent(many) && !json_is_array(many)) {
         bad(errs, "applications", "Must be an array");
         many = NULL;
@@ -1845,7 +1865,8 @@ static void on_v3_create_application(const emu_request *req, emu_response *resp,
     }
     pthread_mutex_unlock(&e->lock);
     if (!c) {
-        bad(errs, "candidate_id", "Candidate %lld does not exist", (long long)json_integer_value(cid));
+        bad(errs, "candidate_id", "Candidate %lld does not exist",
+            (long long)json_integer_value(cid));
         return v3_invalid(resp, errs);
     }
     json_decref(errs);
@@ -1885,7 +1906,7 @@ static void on_v3_create_attachment(const emu_request *req, emu_response *resp, 
     iso(t, ts);
     pthread_mutex_lock(&e->lock);
     json_t *app = record(e->apps, APP_BASE, json_integer_value(aid));
-    json_t *c = record(e->cands, CAND_BASE, json_integer_value(json_object_get(app, "candidate_id")));
+    json_t *c = record(e->cands, CAND_BASE, num(app, "candidate_id"));
     demote(e, c, type, ts);
     json_t *out = detach(render_att_v3(add_attachment(e, c, app, b, vis, t, ts)));
     e->last_actor = sub;
@@ -1984,7 +2005,8 @@ static int add_routes(greenhouse_emu *e, emu_server *srv)
            emu_route(srv, "GET", "/v1/candidates/:id", on_v1_get, e) ||
            emu_route(srv, "POST", "/v1/candidates", on_v1_create, e) ||
            emu_route(srv, "POST", "/v1/prospects", on_v1_prospect, e) ||
-           emu_route(srv, "POST", "/v1/candidates/:id/attachments", on_v1_candidate_attachment, e) ||
+           emu_route(srv, "POST", "/v1/candidates/:id/attachments", on_v1_candidate_attachment,
+                     e) ||
            emu_route(srv, "POST", "/v1/applications/:id/attachments", on_v1_application_attachment,
                      e) ||
            emu_route(srv, "GET", "/v3/candidates", on_v3_candidates, e) ||
