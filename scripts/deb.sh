@@ -66,7 +66,8 @@ install_debs libuats0 uats uats-connector-lever
 grep -q "^== lever (Lever)" "$out/demo.out" || fail "the demo did not show lever"
 grep -q "^the candidate as lever stores it" "$out/demo.out" || fail "the demo did not finish lever"
 grep -q "^== greenhouse\|^== memory" "$out/demo.out" && fail "the demo showed connectors not installed"
-[ -s "$out/demo.err" ] && { cat "$out/demo.err"; fail "the demo wrote errors"; }
+# Warnings (fields a vendor cannot store) are expected; errors are not.
+grep "^uats" "$out/demo.err" && fail "the demo reported errors"
 echo "uats connectors: lever; uats demo: lever only, no errors"
 
 echo "== adding uats-connector-greenhouse"
