@@ -27,6 +27,7 @@ static pthread_mutex_t ltdl_lock = PTHREAD_MUTEX_INITIALIZER;
     (offsetof(uats_connector, add_attachment) + sizeof(((uats_connector *)0)->add_attachment))
 
 #define MAX_OPTIONS 64
+#define MAX_STORED_FIELDS 128
 
 const char *uats_connector_dir(void)
 {
@@ -248,6 +249,14 @@ static uats_code check_descriptor(uats_ctx *ctx, const char *path,
         if (n == MAX_OPTIONS || !valid_name(d->options[n].name))
             return reject(ctx, path, UATS_E_BAD_MODULE, err,
                           "option %zu: bad name, or more than %d options", n, MAX_OPTIONS);
+    }
+    for (n = 0; d->stored_fields && d->stored_fields[n]; n++) {
+        if (n == MAX_STORED_FIELDS ||
+            !uats_field_by_path(UATS_KIND_CANDIDATE_INPUT, d->stored_fields[n]))
+            return reject(ctx, path, UATS_E_BAD_MODULE, err,
+                          "stored_fields[%zu] \"%.64s\" is not a field of a create input, or "
+                          "the list has more than %d entries", n, d->stored_fields[n],
+                          MAX_STORED_FIELDS);
     }
     return UATS_OK;
 }
@@ -505,6 +514,15 @@ void uats_module_abi(const uats_module *m, unsigned *major, unsigned *minor)
         *major = m ? m->desc.abi_major : 0;
     if (minor)
         *minor = m ? m->desc.abi_minor : 0;
+}
+
+const char *uats_module_stored_field(const uats_module *m, size_t i)
+{
+    const char *const *f = m ? m->desc.stored_fields : NULL;
+    for (size_t k = 0; f && f[k]; k++)
+        if (k == i)
+            return f[k];
+    return NULL;
 }
 
 bool uats_module_option(const uats_module *m, size_t i, const char **name,

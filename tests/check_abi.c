@@ -89,6 +89,7 @@ static const layout descriptor[] = {
     DESC(create_candidate, 152),
     DESC(get_candidate, 160),
     DESC(add_attachment, 168),
+    DESC(stored_fields, 176), /* ABI 1.1 */
 };
 
 static const layout error_record[] = {
@@ -130,7 +131,7 @@ START_TEST(descriptor_layout)
     if (!lp64())
         return;
     check(descriptor, sizeof descriptor / sizeof descriptor[0], "uats_connector");
-    ck_assert_uint_ge(sizeof(uats_connector), 176);
+    ck_assert_uint_ge(sizeof(uats_connector), 184);
 }
 END_TEST
 

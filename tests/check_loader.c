@@ -143,6 +143,13 @@ START_TEST(capability_without_hook_is_refused)
 }
 END_TEST
 
+START_TEST(stored_fields_must_be_model_fields)
+{
+    expect_rejected("bad_fields.so", "bad_fields", UATS_E_BAD_MODULE,
+                    "stored_fields[1] \"frist_name\" is not a field of a create input");
+}
+END_TEST
+
 START_TEST(name_must_match_file)
 {
     expect_rejected("wrong_name.so", "wrong_name", UATS_E_BAD_MODULE,
@@ -222,7 +229,8 @@ START_TEST(every_failure_at_once)
     /* One directory with all the bad modules: each is refused on its own
      * merits and the good one loads. */
     static const char *const bad[] = {"abi_newer", "abi_major", "tiny", "caps_mismatch",
-                                      "wrong_name", "null_desc", "no_name", "nosym"};
+                                      "wrong_name", "null_desc", "no_name", "nosym",
+                                      "bad_fields"};
     char *dir = make_temp_dir();
     char file[64];
     link_into(dir, "testconn.so", built("testconn"));
@@ -371,6 +379,7 @@ int main(void)
     tcase_add_test(tc, short_descriptor_is_refused);
     tcase_add_test(tc, capability_without_hook_is_refused);
     tcase_add_test(tc, name_must_match_file);
+    tcase_add_test(tc, stored_fields_must_be_model_fields);
     tcase_add_test(tc, renamed_file_is_refused);
     tcase_add_test(tc, entry_returning_null_is_refused);
     tcase_add_test(tc, descriptor_without_name_is_refused);

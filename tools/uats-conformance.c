@@ -198,6 +198,62 @@ static bool same_values(const json_t *in, const json_t *out)
     return json_equal(in, out);
 }
 
+static bool declared(const uats_module *m, const char *field)
+{
+    const char *f;
+    for (size_t i = 0; (f = uats_module_stored_field(m, i)) != NULL; i++)
+        if (strcmp(f, field) == 0)
+            return true;
+    return false;
+}
+
+static bool warned_exactly(const json_t *warnings, const char *field)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(warnings, i, w)
+        if (strcmp(json_string_value(json_object_get(w, "field")), field) == 0)
+            return true;
+    return false;
+}
+
+/* The descriptor's stored_fields tell the truth: a field it lists is not
+ * warned about as a whole, and a field it does not list is. */
+static void check_stored_fields(uats_conn *conn, const json_t *input, const json_t *warnings)
+{
+    const uats_module *m = uats_conn_module(conn);
+    char wrong[512] = "";
+    const char *key;
+    json_t *value;
+    if (!uats_module_stored_field(m, 0)) {
+        result(true, "stored_fields agree with the warnings (SKIP: the connector lists none)",
+               NULL);
+        return;
+    }
+    json_object_foreach((json_t *)input, key, value) {
+        const char *k;
+        json_t *sub;
+        char path[128];
+        json_t *one = json_pack("{s:O}", key, value), *parts = one;
+        if (strcmp(key, "application") == 0)
+            parts = value; /* its parts are listed one by one */
+        json_object_foreach(parts, k, sub) {
+            if (parts == value)
+                snprintf(path, sizeof path, "application.%s", k);
+            else
+                snprintf(path, sizeof path, "%s", k);
+            bool stored = declared(m, path), warn = warned(warnings, path);
+            if ((stored && warned_exactly(warnings, path)) || (!stored && !warn)) {
+                size_t used = strlen(wrong);
+                snprintf(wrong + used, sizeof wrong - used, "%s%s (%s)", used ? ", " : "", path,
+                         stored ? "listed, but warned" : "not listed, not warned");
+            }
+        }
+        json_decref(one);
+    }
+    result(wrong[0] == '\0', "stored_fields agree with the warnings", wrong[0] ? wrong : NULL);
+}
+
 static void check_round_trip(uats_conn *conn, char *id, size_t idsize)
 {
     uats_object *in, *created, *got;
@@ -232,6 +288,7 @@ static void check_round_trip(uats_conn *conn, char *id, size_t idsize)
         }
         result(lost[0] == '\0', "every field is kept or warned about",
                lost[0] ? lost : NULL);
+        check_stored_fields(conn, input, warnings);
         json_decref(input);
         json_decref(back);
         json_decref(warnings);

@@ -433,7 +433,18 @@ typedef struct uats_connector {
                                 const char *candidate_id, const json_t *input,
                                 json_t **out);
 
-    /* ---- ABI 1.1 fields go below this line ---- */
+    /* ---- ABI 1.1 ---- */
+
+    /* The unified create-input fields the connector stores at the vendor,
+     * as paths of docs/model.md ("first_name", "email_addresses",
+     * "application.job_id", "attachments"), NULL-terminated; every other
+     * field a create gives is reported with host->warn. It documents the
+     * connector (`uats connectors`, docs/connectors.md) and lets hosts pick a
+     * vendor; a name that is not a create-input field gets the module
+     * refused. NULL: not stated. */
+    const char *const *stored_fields;
+
+    /* ---- ABI 1.2 fields go below this line ---- */
 } uats_connector;
 
 /* Initializer for the header fields of a uats_connector. Designated

@@ -442,6 +442,10 @@ void uats_module_abi(const uats_module *m, unsigned *major, unsigned *minor);
  * false past the end. */
 bool uats_module_option(const uats_module *m, size_t i, const char **name,
                         const char **help, unsigned *flags);
+/* Unified create-input field i (a path of docs/model.md) that the connector
+ * stores at its vendor, or NULL past the end or when the connector does not
+ * say (ABI 1.0 modules). Borrowed: valid until uats_ctx_free. */
+const char *uats_module_stored_field(const uats_module *m, size_t i);
 
 /* Rejected files, in the order met. path and reason are borrowed: valid
  * until uats_ctx_free. Returns the code, or UATS_OK past the end. */

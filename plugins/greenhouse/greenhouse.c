@@ -864,6 +864,14 @@ static uats_code gh_create(uats_call *call, void *state, const json_t *input, js
 static const char *const error_paths[] = {"errors.0.message", "errors", "message",
                                           "error_description", "error", NULL};
 
+/* What both Harvest versions store (README.md). v1 also stores
+ * custom_fields, experience and application.stage_id, and v3 can_email;
+ * listed here is what every connection stores, whichever version. */
+static const char *const stored_fields[] = {
+    "first_name", "last_name", "company", "title", "is_private", "email_addresses",
+    "phone_numbers", "urls", "address", "tags", "application.job_id", "attachments",
+    "acting_user", "remote_fields", NULL};
+
 static const uats_connector greenhouse_connector = {
     UATS_CONNECTOR_INIT,
     .name = "greenhouse",
@@ -883,6 +891,7 @@ static const uats_connector greenhouse_connector = {
     .rate_per_sec = 1.5,
     .rate_burst = 10,
     .error_message_paths = error_paths,
+    .stored_fields = stored_fields,
     .open = gh_open,
     .close = gh_close,
     .create_candidate = gh_create,

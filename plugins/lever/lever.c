@@ -245,6 +245,12 @@ static uats_code lever_attach(uats_call *call, void *state, const char *candidat
 
 static const char *const error_paths[] = {"message", NULL};
 
+/* README.md's create table: what goes into Lever's opportunity. */
+static const char *const stored_fields[] = {
+    "first_name", "last_name", "company", "title", "email_addresses", "phone_numbers", "urls",
+    "locations", "location", "tags", "application.job_id", "application.stage_id",
+    "application.source", "attachments", "acting_user", "remote_fields", NULL};
+
 static const uats_connector lever_connector = {
     UATS_CONNECTOR_INIT,
     .name = "lever",
@@ -264,6 +270,7 @@ static const uats_connector lever_connector = {
     .rate_per_sec = 9,
     .rate_burst = 18,
     .error_message_paths = error_paths,
+    .stored_fields = stored_fields,
     .create_candidate = lever_create,
     .get_candidate = lever_get,
     .add_attachment = lever_attach,

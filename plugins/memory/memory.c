@@ -224,6 +224,17 @@ out:
     return rc;
 }
 
+/* Everything: the store keeps the input as given. */
+static const char *const stored_fields[] = {
+    "id", "first_name", "last_name", "company", "title", "locations", "is_private",
+    "can_email", "email_addresses", "phone_numbers", "urls", "tags", "avatar", "custom_fields",
+    "gender", "date_of_birth", "address", "location", "summary", "skills", "education",
+    "experience", "certifications", "visa_statuses", "veteran_status", "disability_status",
+    "races", "highest_education_level", "contact_consent", "is_internal", "is_anonymized",
+    "salary_expectations", "availability_date", "application.job_id", "application.stage_id",
+    "application.source", "application.screening_answers", "application.form_answers",
+    "attachments", "acting_user", "remote_fields", NULL};
+
 static const uats_connector memory_connector = {
     UATS_CONNECTOR_INIT,
     .name = "memory",
@@ -235,6 +246,7 @@ static const uats_connector memory_connector = {
     .options = NULL,
     .open = memory_open,
     .close = memory_close,
+    .stored_fields = stored_fields,
     .create_candidate = memory_create,
     .get_candidate = memory_get,
     .add_attachment = memory_attach,

@@ -137,6 +137,10 @@ static uats_code acme_attach(uats_call *call, void *state, const char *candidate
 
 static const char *const error_paths[] = {"error.message", NULL};
 
+/* What to_acme() sends; it warns about everything else. Keep the two in
+ * step: uats-conformance checks them against each other. */
+static const char *const stored_fields[] = {"first_name", "last_name", "email_addresses", NULL};
+
 static const uats_connector acme = {
     UATS_CONNECTOR_INIT,
     .name = "acme",
@@ -150,6 +154,7 @@ static const uats_connector acme = {
     .rate_per_sec = 20,
     .rate_burst = 20,
     .error_message_paths = error_paths,
+    .stored_fields = stored_fields,
     .create_candidate = acme_create,
     .get_candidate = acme_get,
     .add_attachment = acme_attach,

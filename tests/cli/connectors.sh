@@ -39,3 +39,11 @@ contains "$work/err" "unknown command 'frobnicate'"
 expect_exit 2 "$UATS"
 expect_exit 0 "$UATS" --version
 contains "$work/out" "uats "
+
+# docs/connectors.md is generated from the descriptors: with every connector
+# built, regenerating it changes nothing.
+if has memory && has lever && has greenhouse; then
+    expect_exit 0 "$UATS" connectors --markdown
+    diff -u "$(dirname "$0")/../../docs/connectors.md" "$work/out" ||
+        fail "docs/connectors.md is stale: run scripts/connectors-table.sh"
+fi

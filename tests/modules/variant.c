@@ -45,6 +45,9 @@ static const uats_connector variant = {
     .caps = UATS_CAP_GET_CANDIDATE,
 #endif
     .get_candidate = get,
+#if defined(BAD_FIELDS)
+    .stored_fields = (const char *const[]){"first_name", "frist_name", NULL},
+#endif
 };
 
 #if defined(NULL_DESC)
