@@ -2114,3 +2114,56 @@ json_t *greenhouse_emu_candidate(greenhouse_emu *e, long long id)
     pthread_mutex_unlock(&e->lock);
     return out;
 }
+
+/* ---- uats-sandbox ---- */
+
+#define SANDBOX_GH_USER "4410087" /* the emulator's default user; ids are numbers */
+
+static void *sandbox_install(emu_server *srv, int rate_limit)
+{
+    greenhouse_emu_config cfg = {
+        .api_key = EMU_SANDBOX_KEY, .client_id = EMU_SANDBOX_CLIENT,
+        .client_secret = EMU_SANDBOX_SECRET, .v1_limit = rate_limit ? 50 : 0,
+        .v3_limit = rate_limit ? 50 : 0};
+    return greenhouse_emu_install(srv, &cfg);
+}
+
+static void sandbox_free(void *state)
+{
+    greenhouse_emu_free(state);
+}
+
+static json_t *sandbox_state(void *state)
+{
+    return json_pack("{s:I, s:I, s:I, s:I}", "candidates",
+                     (json_int_t)greenhouse_emu_candidate_count(state), "applications",
+                     (json_int_t)greenhouse_emu_application_count(state), "attachments",
+                     (json_int_t)greenhouse_emu_attachment_count(state), "tokens_issued",
+                     (json_int_t)greenhouse_emu_tokens_issued(state));
+}
+
+/* Two configurations on one server: Harvest v3 (OAuth, with the token
+ * endpoint here) and v1 (the API key). */
+static int sandbox_configs(void *state, emu_server *srv, const char *dir)
+{
+    char token_url[256];
+    const char *base = emu_base_url(srv);
+    (void)state;
+    snprintf(token_url, sizeof token_url, "%s/token", base);
+    return emu_sandbox_write_json(
+               dir, "greenhouse",
+               json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}}", "connector", "greenhouse",
+                         "base_url", base, "credentials", "client_id", EMU_SANDBOX_CLIENT,
+                         "client_secret", EMU_SANDBOX_SECRET, "options", "on_behalf_of",
+                         SANDBOX_GH_USER, "token_url", token_url)) ||
+           emu_sandbox_write_json(
+               dir, "greenhouse-v1",
+               json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s}}", "connector", "greenhouse",
+                         "base_url", base, "credentials", "api_key", EMU_SANDBOX_KEY,
+                         "options", "api_version", "v1", "on_behalf_of", SANDBOX_GH_USER)) ||
+           emu_sandbox_write_job(dir, "greenhouse", "4001") ||
+           emu_sandbox_write_job(dir, "greenhouse-v1", "4001");
+}
+
+const emu_sandbox_vendor greenhouse_sandbox = {"greenhouse", "", sandbox_install, sandbox_free,
+                                               sandbox_state, sandbox_configs};

@@ -33,6 +33,7 @@
 #include <jansson.h>
 
 #include "emu.h"
+#include "sandbox.h"
 
 /* How the token endpoint states a token's lifetime: Greenhouse's own sources
  * disagree (docs/vendors/greenhouse.md §2.1). */
@@ -83,5 +84,8 @@ long long greenhouse_emu_last_actor(greenhouse_emu *emu);
 /* A copy of the stored candidate as GET /v1/candidates/{id} renders it
  * (new reference), or NULL. Ignores not_ready_ms. */
 json_t *greenhouse_emu_candidate(greenhouse_emu *emu, long long id);
+
+/* For uats-sandbox (emulator/sandbox.h). */
+extern const emu_sandbox_vendor greenhouse_sandbox;
 
 #endif

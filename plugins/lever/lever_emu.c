@@ -609,3 +609,39 @@ json_t *lever_emu_opportunity(lever_emu *e, const char *id)
     }
     return shown;
 }
+
+/* ---- uats-sandbox ---- */
+
+static void *sandbox_install(emu_server *srv, int rate_limit)
+{
+    lever_emu_config cfg = {EMU_SANDBOX_KEY, NULL, rate_limit ? 10 : 0, 20};
+    return lever_emu_install(srv, &cfg);
+}
+
+static void sandbox_free(void *state)
+{
+    lever_emu_free(state);
+}
+
+static json_t *sandbox_state(void *state)
+{
+    return json_pack("{s:I, s:I}", "opportunities",
+                     (json_int_t)lever_emu_opportunity_count(state), "contacts",
+                     (json_int_t)lever_emu_contact_count(state));
+}
+
+static int sandbox_configs(void *state, emu_server *srv, const char *dir)
+{
+    char url[256];
+    (void)state;
+    snprintf(url, sizeof url, "%s/v1", emu_base_url(srv));
+    return emu_sandbox_write_json(dir, "lever",
+                                  json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "connector",
+                                            "lever", "base_url", url, "credentials", "api_key",
+                                            EMU_SANDBOX_KEY, "options", "perform_as",
+                                            EMU_SANDBOX_USER)) ||
+           emu_sandbox_write_job(dir, "lever", "demo-posting");
+}
+
+const emu_sandbox_vendor lever_sandbox = {"lever", "/v1", sandbox_install, sandbox_free,
+                                          sandbox_state, sandbox_configs};

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "emu.h"
+#include "sandbox.h"
 
 typedef struct lever_emu_config {
     const char *api_key;      /* accepted as the Basic user with an empty password */
@@ -31,5 +32,8 @@ size_t lever_emu_opportunity_count(lever_emu *emu);
 size_t lever_emu_contact_count(lever_emu *emu);
 /* A copy of the stored opportunity as GET would render it (new), or NULL. */
 json_t *lever_emu_opportunity(lever_emu *emu, const char *id);
+
+/* For uats-sandbox (emulator/sandbox.h). */
+extern const emu_sandbox_vendor lever_sandbox;
 
 #endif
