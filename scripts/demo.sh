@@ -10,5 +10,9 @@ scripts/deps.sh
 scripts/build.sh
 
 # The connectors built in this tree (an installed uats finds its own).
-export UATS_CONNECTOR_PATH="$PWD/plugins/lever:$PWD/plugins/greenhouse:$PWD/plugins/memory"
+UATS_CONNECTOR_PATH=
+for d in plugins/*/; do
+    ls "$d"*.la >/dev/null 2>&1 && UATS_CONNECTOR_PATH="$UATS_CONNECTOR_PATH${UATS_CONNECTOR_PATH:+:}$PWD/$d"
+done
+export UATS_CONNECTOR_PATH
 tools/uats demo

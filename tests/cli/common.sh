@@ -8,6 +8,7 @@ UATS="$builddir/tools/uats"
 SANDBOX="$builddir/tools/uats-sandbox"
 # The connectors configure built (all by default; see --enable-connectors).
 built=${UATS_TEST_CONNECTORS-memory lever greenhouse}
+all_connectors=${UATS_ALL_CONNECTORS-$built}
 UATS_CONNECTOR_PATH=
 for c in $built; do UATS_CONNECTOR_PATH="$UATS_CONNECTOR_PATH${UATS_CONNECTOR_PATH:+:}$UATS_TEST_PLUGINS/$c"; done
 export UATS_CONNECTOR_PATH

@@ -5,20 +5,22 @@
 start_sandbox
 
 CONFORMANCE="$builddir/tools/uats-conformance"
-if has lever; then
-    expect_exit 0 "$CONFORMANCE" "$work/lever.json"
+# Every configuration the sandbox wrote passes, applying the candidate to
+# the vendor's job when it has one (vendors that keep files on applications
+# need it for the attachment check).
+for config in "$work"/*.json; do
+    [ "$(basename "$config")" = connections.json ] && continue
+    job="${config%.json}.job"
+    if [ -f "$job" ]; then
+        expect_exit 0 "$CONFORMANCE" --job-id "$(cat "$job")" "$config"
+    else
+        expect_exit 0 "$CONFORMANCE" "$config"
+    fi
     contains "$work/out" "0 failed"
-    contains "$work/out" "PASS  a create answered 502 is reported as possibly done, not resent"
-fi
-
-# Greenhouse, both APIs: v3 keeps files on applications, so the candidate
-# applies to one of the emulator's jobs.
-has greenhouse && for c in greenhouse greenhouse-v1; do
-    expect_exit 0 "$CONFORMANCE" --job-id "$(cat "$work/$c.job")" "$work/$c.json"
-    contains "$work/out" "0 failed"
-    contains "$work/out" "PASS  the candidate lists the attachment"
     contains "$work/out" "PASS  401 is an authentication error"
+    contains "$work/out" "PASS  a create answered 502 is reported as possibly done, not resent"
 done
+has greenhouse && contains "$work/out" "PASS  the candidate lists the attachment"
 
 if has memory; then
     echo '{"connector": "memory"}' >"$work/memory.json"
