@@ -40,14 +40,14 @@ static double mono(void)
 }
 
 /* Recruitee's times: UTC with microseconds. */
-static void now_text(char out[40])
+static void now_text(char out[64])
 {
     struct timespec ts;
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+    snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000));
 }
 
 static void error(emu_response *resp, int status, const char *message)
@@ -151,7 +151,7 @@ static void on_create(const emu_request *req, emu_response *resp, void *ud)
             return invalid(resp, "offers", "is invalid");
         }
     }
-    char when[40], id[32], url[256];
+    char when[64], id[32], url[256];
     now_text(when);
     long long cid = e->next_candidate++;
     snprintf(id, sizeof id, "%lld", cid);
@@ -284,7 +284,7 @@ static void on_upload(const emu_request *req, emu_response *resp, void *ud)
         pthread_mutex_unlock(&e->lock);
         return invalid(resp, "candidate", "does not exist");
     }
-    char when[40], id[32], url[512];
+    char when[64], id[32], url[512];
     now_text(when);
     long long aid = e->next_attachment++;
     snprintf(id, sizeof id, "%lld", aid);
