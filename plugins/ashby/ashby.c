@@ -51,6 +51,10 @@ static uats_code answer(uats_call *call, uats_http_req *req, const char *what, j
         rc = forbidden(call, resp);
     } else {
         json_t *doc = uats_host->http_resp_json(resp);
+        /* success:false on a 2xx is a refusal: nothing was written, which
+         * the core must know before the failure is recorded. */
+        if (doc && json_is_false(json_object_get(doc, "success")))
+            uats_host->http_refused(resp);
         rc = doc ? ashby_envelope(call, doc, status, what, &r) : UATS_E_VENDOR;
         if (rc == UATS_OK)
             *results = json_incref(r);
