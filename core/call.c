@@ -346,4 +346,5 @@ const uats_host_api uats__host_api = {
     .http_form_file_path = uats__http_form_file_path,
     .oauth_token_url = uats__oauth_set_token_url,
     .time_normalize = uats__time_normalize,
+    .http_refused = uats__http_refused,
 };

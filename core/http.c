@@ -128,6 +128,7 @@ struct uats_http_resp {
     size_t nheaders;
     json_t *json;
     bool json_tried;
+    bool commits;         /* counted in call->committed (http_refused withdraws it) */
 };
 
 static uats_code build_failed(uats_http_req *req, uats_code code, const char *what)
@@ -448,6 +449,14 @@ static void resp_clear(uats_http_resp *resp)
     json_decref(resp->json);
     resp->json = NULL;
     resp->json_tried = false;
+}
+
+void uats__http_refused(uats_http_resp *resp)
+{
+    if (resp && resp->commits && resp->call->committed) {
+        resp->call->committed--;
+        resp->commits = false;
+    }
 }
 
 void uats__http_resp_free(uats_http_resp *resp)
@@ -1240,7 +1249,7 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
                 /* Post/redirect/get: the vendor processed the write and
                  * points at the result. Following it with the same body
                  * would write again. */
-                call->committed = true;
+                call->committed++;
                 rc = uats__host_api.fail_vendor(
                     call, UATS_E_OUTCOME_UNKNOWN, st, NULL,
                     "%s answered %s %s with a redirect (HTTP %ld): it was processed, but "
@@ -1323,8 +1332,10 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
         case ANSWERED: {
             long st = resp->status;
             /* A token fetch changes nothing the host asked for. */
-            if (st >= 200 && st < 300 && !is_idempotent(req) && req->kind != REQ_INTERNAL)
-                call->committed = true;
+            if (st >= 200 && st < 300 && !is_idempotent(req) && req->kind != REQ_INTERNAL) {
+                call->committed++;
+                resp->commits = true;
+            }
             if ((st >= 200 && st < 300) || accepted(req, st)) {
                 *out = resp;
                 resp = NULL;
@@ -1379,7 +1390,7 @@ uats_code uats__http_send(uats_http_req *req, uats_http_resp **out)
                 /* Sent, and then something broke: the vendor may well have
                  * processed it (a 2xx says it did). */
                 if (resp->status >= 200 && resp->status < 300 && req->kind != REQ_INTERNAL)
-                    call->committed = true;
+                    call->committed++;
                 char status[40] = "";
                 if (resp->status)
                     snprintf(status, sizeof status, ", which answered HTTP %ld", resp->status);

@@ -110,5 +110,7 @@ const char *uats__http_resp_header(const uats_http_resp *resp, const char *name)
 const char *uats__http_resp_body(const uats_http_resp *resp, size_t *len);
 json_t *uats__http_resp_json(uats_http_resp *resp);
 void uats__http_resp_free(uats_http_resp *resp);
+/* host->http_refused: withdraw resp's "took effect" mark from its call. */
+void uats__http_refused(uats_http_resp *resp);
 
 #endif

@@ -179,7 +179,7 @@ struct uats_call {
     uats_error *err;        /* never NULL: points at the caller's or a local */
     bool failed;
     bool in_open;           /* the connector's open(): set_base_url allowed */
-    bool committed;         /* a non-idempotent request got a 2xx: it took effect */
+    unsigned committed;     /* non-idempotent requests whose 2xx says they took effect */
     uats_warnings *warnings;/* NULL when the operation cannot warn */
 };
 

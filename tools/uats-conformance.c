@@ -343,6 +343,27 @@ static void fault(emu_server *proxy, const char *method, emu_fault f)
     emu_fault_push(proxy, method, "/*", &f);
 }
 
+/* The method of the last request a get sent through the proxy: "GET", or
+ * "POST" for RPC-style vendors (Ashby) whose reads are POSTs marked
+ * idempotent. The read faults below go to that method. */
+static const char *read_method(uats_conn *conn, emu_server *proxy, const char *id)
+{
+    static char method[16];
+    uats_object *out = NULL;
+    uats_error err;
+    snprintf(method, sizeof method, "GET");
+    emu_reset_log(proxy);
+    uats_candidate_get(conn, id, &out, &err);
+    uats_object_free(out);
+    size_t n = emu_log_count(proxy);
+    char *last = n ? emu_log_method(proxy, n - 1) : NULL;
+    if (last)
+        snprintf(method, sizeof method, "%s", last);
+    free(last);
+    emu_reset_log(proxy);
+    return method;
+}
+
 static void check_faults(uats_ctx *ctx, json_t *config, emu_server *proxy, const char *id)
 {
     uats_conn *conn;
@@ -357,9 +378,10 @@ static void check_faults(uats_ctx *ctx, json_t *config, emu_server *proxy, const
         json_decref(once);
         return;
     }
+    const char *get = read_method(conn, proxy, id);
     /* Twice: an OAuth connection renews its token once after a 401. */
     for (int i = 0; i < 2; i++)
-        fault(proxy, "GET", (emu_fault){.kind = EMU_FAULT_STATUS, .status = 401,
+        fault(proxy, get, (emu_fault){.kind = EMU_FAULT_STATUS, .status = 401,
                                         .body = "{\"message\": \"bad key\"}"});
     uats_code rc = uats_candidate_get(conn, id, &out, &err);
     result(rc == UATS_E_AUTH, "401 is an authentication error", uats_code_name(rc));
@@ -370,15 +392,16 @@ static void check_faults(uats_ctx *ctx, json_t *config, emu_server *proxy, const
     result(rc == UATS_E_NOT_FOUND, "an unknown id is not found", uats_code_name(rc));
     uats_object_free(out);
 
-    fault(proxy, "GET", (emu_fault){.kind = EMU_FAULT_HTML, .status = 502});
+    fault(proxy, get, (emu_fault){.kind = EMU_FAULT_HTML, .status = 502});
     rc = uats_candidate_get(conn, id, &out, &err);
     result(rc == UATS_E_VENDOR, "an HTML 502 is a vendor error", uats_code_name(rc));
     uats_object_free(out);
 
-    fault(proxy, "GET", (emu_fault){.kind = EMU_FAULT_INVALID_JSON});
+    fault(proxy, get, (emu_fault){.kind = EMU_FAULT_INVALID_JSON});
     rc = uats_candidate_get(conn, id, &out, &err);
     result(rc == UATS_E_VENDOR, "malformed JSON is a vendor error", uats_code_name(rc));
     uats_object_free(out);
+    emu_fault_clear(proxy);
     uats_conn_close(conn);
     json_decref(once);
 
@@ -388,11 +411,12 @@ static void check_faults(uats_ctx *ctx, json_t *config, emu_server *proxy, const
         return;
     }
     emu_reset_log(proxy);
-    fault(proxy, "GET", (emu_fault){.kind = EMU_FAULT_STATUS, .status = 429, .retry_after = "1",
-                                    .body = "{\"message\": \"slow down\"}"});
+    fault(proxy, get, (emu_fault){.kind = EMU_FAULT_STATUS, .status = 429, .retry_after = "1",
+                                  .body = "{\"message\": \"slow down\"}"});
     rc = uats_candidate_get(conn, id, &out, &err);
     result(rc == UATS_OK, "429 with Retry-After is retried, then succeeds", uats_code_name(rc));
     uats_object_free(out);
+    emu_fault_clear(proxy);
 
     /* A create that may have been processed is never sent twice. */
     uats_object *in;

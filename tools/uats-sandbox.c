@@ -25,6 +25,9 @@
 #ifdef WITH_CONNECTOR_RECRUITEE
 #include "recruitee_emu.h"
 #endif
+#ifdef WITH_CONNECTOR_ASHBY
+#include "ashby_emu.h"
+#endif
 
 /* The vendors this build emulates (configure --enable-connectors). */
 static const emu_sandbox_vendor *const emulated[] = {
@@ -36,6 +39,9 @@ static const emu_sandbox_vendor *const emulated[] = {
 #endif
 #ifdef WITH_CONNECTOR_RECRUITEE
     &recruitee_sandbox,
+#endif
+#ifdef WITH_CONNECTOR_ASHBY
+    &ashby_sandbox,
 #endif
     NULL,
 };

@@ -330,6 +330,16 @@ typedef struct uats_host_api {
      * is NULL or not such a time; out is then "". */
     uats_code (*time_normalize)(const char *text, char out[UATS_TIME_SIZE]);
 
+    /* The vendor answered resp's request with a 2xx but its body says the
+     * request was refused and changed nothing (an RPC API's
+     * {"success": false} on HTTP 200, as Ashby's). A 2xx to a write
+     * otherwise marks the call as having taken effect, which turns any
+     * failure recorded later into UATS_E_OUTCOME_UNKNOWN; this withdraws
+     * that mark for resp alone (other writes of the call keep theirs).
+     * Call it before recording the refusal. No effect on reads or non-2xx
+     * answers; NULL is fine. */
+    void (*http_refused)(uats_http_resp *resp);
+
     /* ---- ABI 1.2 fields go below this line ---- */
 } uats_host_api;
 
