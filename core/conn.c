@@ -174,6 +174,12 @@ void uats__conn_token_rotated(uats_conn *conn, const char *refresh_token)
         fn(conn, refresh_token, userdata);
 }
 
+static uats_code no_base_url(const uats_conn *conn, uats_error *err)
+{
+    return config_error(err, "base_url", "connector %s has no default API address: "
+                        "set base_url", conn->module->desc.name);
+}
+
 /* Check conn->config in place (resolving $env: references) and collect the
  * secrets to redact. */
 static uats_code check_config(uats_conn *conn, uats_error *err)
@@ -248,9 +254,12 @@ static uats_code check_config(uats_conn *conn, uats_error *err)
     }
 
     const char *url = base ? json_string_value(base) : conn->module->desc.default_base_url;
+    /* A connector with open() may build the address from its options
+     * (set_base_url); whether one exists is checked after open(). */
+    if (!url && conn->module->desc.open)
+        return UATS_OK;
     if (!url)
-        return config_error(err, "base_url", "connector %s has no default API address: "
-                            "set base_url", conn->module->desc.name);
+        return no_base_url(conn, err);
     size_t len = strlen(url);
     while (len > 0 && url[len - 1] == '/')
         len--;
@@ -313,6 +322,12 @@ uats_code uats_conn_open(uats_ctx *ctx, const json_t *config, uats_conn **out,
         if (rc != UATS_OK && !call.failed)
             uats__err_set(call.err, rc, "connector %s refused the connection: %s",
                           m->desc.name, uats_strerror(rc));
+        if (rc == UATS_OK && !conn->base_url) {
+            /* open() had the chance to set the address and did not. */
+            if (m->desc.close)
+                m->desc.close(conn->state);
+            rc = no_base_url(conn, err);
+        }
         if (rc != UATS_OK && err)
             uats__copy_str(err->connector, sizeof err->connector, m->desc.name);
         /* The connector may have named the token endpoint; now it must exist. */

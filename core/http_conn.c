@@ -196,7 +196,7 @@ uats_code uats__http_conn_init(uats_conn *conn, uats_error *err)
     if (rc != UATS_OK)
         return rc;
     ch->pace.tokens = ch->policy.rate_burst; /* a full bucket to start */
-    if (strncmp(conn->base_url, "http", 4) == 0 &&
+    if (conn->base_url && strncmp(conn->base_url, "http", 4) == 0 &&
         (rc = uats__http_check_url(conn->base_url, &ch->policy, err)) != UATS_OK)
         return rc;
     if (uats__oauth_wanted(conn))

@@ -760,12 +760,46 @@ START_TEST(https_only_unless_loopback_or_allowed)
                      UATS_OK);
     uats_conn_close(conn);
     ck_assert_int_eq(uats_conn_open_str(ctx, "{\"connector\": \"httpconn\"}", &conn, &err),
-                     UATS_E_CONFIG); /* no default base URL */
+                     UATS_E_CONFIG); /* no default base URL, and open() set none */
+    ck_assert_str_eq(err.field, "base_url");
+    ck_assert_str_eq(err.connector, "httpconn");
+    /* open() may build it from an option; it is checked like any base URL. */
+    ck_assert_int_eq(uats_conn_open_str(ctx, "{\"connector\": \"httpconn\", \"options\": "
+                                             "{\"host\": \"ats.example.com\"}}", &conn, &err),
+                     UATS_E_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err.text, "plain http is only allowed to this machine"));
     ck_assert_int_eq(uats_conn_open_str(ctx, "{\"connector\": \"httpconn\", \"base_url\": "
                                              "\"https://x.example\", \"retry\": "
                                              "{\"max_attempts\": 0}}", &conn, &err),
                      UATS_E_CONFIG);
     ck_assert_str_eq(err.field, "retry.max_attempts");
+}
+END_TEST
+
+/* A connector without a default address builds it in open() from its
+ * options (Workable's subdomain); a connection's base_url still wins. */
+START_TEST(open_sets_the_base_url_from_an_option)
+{
+    char config[512];
+    uats_conn *conn;
+    uats_error err;
+    snprintf(config, sizeof config, "{\"connector\": \"httpconn\", \"options\": {\"host\": "
+             "\"127.0.0.1:%u\"}, \"credentials\": {\"api_key\": \"" SECRET "\"}}",
+             emu_port(emu));
+    ck_assert_msg(uats_conn_open_str(ctx, config, &conn, &err) == UATS_OK, "open: %s", err.text);
+    char *id = created_id(conn);
+    ck_assert_int_eq(get(conn, id, &err), UATS_OK);
+    ck_assert_uint_eq(emu_count(emu, "GET", "/v1/candidates/:id"), 1);
+    free(id);
+    uats_conn_close(conn);
+    /* base_url given: open() leaves it alone, the option's host is unused. */
+    snprintf(config, sizeof config, "{\"connector\": \"httpconn\", \"base_url\": \"%s\", "
+             "\"options\": {\"host\": \"127.0.0.1:%u\"}, \"credentials\": "
+             "{\"api_key\": \"" SECRET "\"}}", emu_base_url(emu), emu_refused_port());
+    ck_assert_msg(uats_conn_open_str(ctx, config, &conn, &err) == UATS_OK, "open: %s", err.text);
+    id = created_id(conn);
+    free(id);
+    uats_conn_close(conn);
 }
 END_TEST
 
@@ -1122,6 +1156,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, https_only_unless_loopback_or_allowed);
+    tcase_add_test(tc, open_sets_the_base_url_from_an_option);
     tcase_add_test(tc, redirects_only_within_the_same_origin);
     tcase_add_test(tc, path_segments_are_escaped);
     tcase_add_test(tc, keep_alive_one_tcp_connection);

@@ -29,6 +29,9 @@
 #include "ashby_emu.h"
 #endif
 
+#ifdef WITH_CONNECTOR_WORKABLE
+#include "workable_emu.h"
+#endif
 /* The vendors this build emulates (configure --enable-connectors). */
 static const emu_sandbox_vendor *const emulated[] = {
 #ifdef WITH_CONNECTOR_LEVER
@@ -42,6 +45,9 @@ static const emu_sandbox_vendor *const emulated[] = {
 #endif
 #ifdef WITH_CONNECTOR_ASHBY
     &ashby_sandbox,
+#endif
+#ifdef WITH_CONNECTOR_WORKABLE
+    &workable_sandbox,
 #endif
     NULL,
 };

@@ -178,8 +178,10 @@ typedef struct uats_host_api {
     const char *(*credential)(uats_call *call, const char *name);
 
     /* The base URL to use: the connection's "base_url" if set, else the
-     * descriptor's default_base_url. No trailing slash. Borrowed: valid
-     * until the connection is closed. */
+     * descriptor's default_base_url, or what open() gave set_base_url. No
+     * trailing slash. Borrowed: valid until the connection is closed (or
+     * set_base_url is called again). NULL in open() when the descriptor's
+     * default_base_url is NULL and the connection sets no base_url. */
     const char *(*base_url)(uats_call *call);
 
     /* Check and extract a vendor JSON response with jansson's json_unpack
@@ -365,7 +367,10 @@ typedef struct uats_connector {
 
     /* Where the vendor's API lives (https://...), used unless the connection
      * sets "base_url". May be NULL when every account has its own host; then
-     * a connection without base_url is refused. */
+     * open() builds the address (from an option, with set_base_url) when the
+     * connection sets no base_url, and a connection left without one, or
+     * whose connector has no open(), is refused (UATS_E_CONFIG, field
+     * "base_url"). */
     const char *default_base_url;
 
     uint32_t caps;                    /* UATS_CAP_* bits, matching the hooks */

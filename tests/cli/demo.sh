@@ -4,7 +4,10 @@
 
 expect_exit 0 "$UATS" demo
 contains "$work/out" "created candidate"
-contains "$work/out" "added cover letter"
+# A cover letter is added, or the connector says it cannot add files (Workable).
+contains "$work/out" "cover letter"
+has lever && contains "$work/out" "added cover letter"
+has workable && contains "$work/out" "no cover letter: connector workable (Workable) cannot add"
 contains "$work/out" '"first_name": "Ada"'
 contains "$work/out" '"attachments": ['
 # Each built connector is shown (Greenhouse twice: Harvest v3 and v1), and

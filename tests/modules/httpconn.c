@@ -6,6 +6,7 @@
  * httpconn (Basic, key as user), hdrconn (X-Api-Key header) and qryconn
  * (apikey query parameter).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <uats/connector.h>
@@ -21,6 +22,8 @@
 static const uats_option_spec options[] = {
     {"sub", 0, "acting user for the OAuth token (like Greenhouse's)"},
     {"token_url", 0, "OAuth token endpoint (like Greenhouse's option)"},
+    {"host", 0, "host[:port] the base URL http://HOST is built from when the connection "
+                "sets no base_url (like Workable's subdomain)"},
     {NULL, 0, NULL},
 };
 
@@ -28,9 +31,17 @@ static uats_code http_open(uats_call *call, void **state)
 {
     const char *sub = uats_host->option(call, "sub");
     const char *token_url = uats_host->option(call, "token_url");
+    const char *host = uats_host->option(call, "host");
     (void)state;
     if (token_url && uats_host->oauth_token_url(call, token_url) != UATS_OK)
         return UATS_E_CONFIG;
+    /* No default address: one comes from base_url or from this option. */
+    if (host && !uats_host->base_url(call)) {
+        char url[256];
+        snprintf(url, sizeof url, "http://%s", host);
+        if (uats_host->set_base_url(call, url) != UATS_OK)
+            return UATS_E_CONFIG;
+    }
     return sub ? uats_host->oauth_param(call, "sub", sub) : UATS_OK;
 }
 
