@@ -5,6 +5,7 @@
  * says what of JazzHR's wire format is confirmed and why each choice is the
  * conservative one.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -148,10 +149,21 @@ static uats_code read_candidate(uats_call *call, const char *id, json_t **out)
     return rc;
 }
 
+static bool listed(const json_t *ids, const char *id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v)
+        if (strcmp(json_string_value(v), id) == 0)
+            return true;
+    return false;
+}
+
 /* POST /files; *id_out new (host->free) and *file_out the listed object
- * (new, or NULL when the answer carried the id). */
+ * (new, or NULL when the answer carried the id). before: the ids of the
+ * applicant's files before this upload. */
 static uats_code upload(uats_call *call, const char *applicant_id, const json_t *att,
-                        char **id_out, json_t **file_out)
+                        const json_t *before, char **id_out, json_t **file_out)
 {
     uats_http_resp *resp;
     *id_out = NULL;
@@ -172,25 +184,36 @@ static uats_code upload(uats_call *call, const char *applicant_id, const json_t 
     else if (text)
         rc = uats_host->fail_vendor(call, UATS_E_VENDOR, 200, text,
                                     "JazzHR answered the file upload with an error text");
+    else if (!json_is_object(doc) || json_object_get(doc, "file_id") || json_object_get(doc, "id"))
+        rc = uats_host->fail(call, UATS_E_VENDOR, "JazzHR's answer to the file upload is "
+                             "not a file object");
     uats_host->http_resp_free(resp);
     if (rc != UATS_OK || *id_out)
         return rc;
-    /* No id in the answer (its shape is not confirmed): the newest listed
-     * file of that name is the one just sent. */
+    /* No id in the answer (its shape is not confirmed): the one file of
+     * that name that was not there before is the one just sent. */
     json_t *files = json_array();
     const char *name = json_string_value(json_object_get(att, "file_name"));
     if ((rc = list_files(call, applicant_id, files)) == UATS_OK) {
-        for (size_t i = json_array_size(files); i-- > 0 && !*file_out;) {
-            json_t *f = json_array_get(files, i);
-            if (name && json_is_string(json_object_get(f, "filename")) &&
-                strcmp(json_string_value(json_object_get(f, "filename")), name) == 0)
+        size_t i, found = 0;
+        json_t *f;
+        json_array_foreach(files, i, f) {
+            const char *fname = json_string_value(json_object_get(f, "filename"));
+            if (name && fname && strcmp(fname, name) == 0 && !listed(before, jz_file_id(f))) {
+                found++;
+                json_decref(*file_out);
                 *file_out = json_incref(f);
+            }
         }
-        if (*file_out)
+        if (found == 1) {
             *id_out = uats_host->strdup(jz_file_id(*file_out));
-        else
-            rc = uats_host->fail(call, UATS_E_VENDOR, "JazzHR took the file but does not list "
-                                 "it on applicant %s", applicant_id);
+        } else {
+            json_decref(*file_out);
+            *file_out = NULL;
+            rc = uats_host->fail(call, UATS_E_VENDOR, "JazzHR took the file but answered "
+                                 "without its id, and %s new file of that name is listed on "
+                                 "applicant %s", found ? "more than one" : "no", applicant_id);
+        }
     }
     json_decref(files);
     return rc;
@@ -219,13 +242,15 @@ static uats_code jz_create(uats_call *call, void *state, const json_t *input, js
     /* The applicant exists from here on: a failure below is a warning, or
      * the host would create it again. */
     size_t i;
-    json_t *att;
+    json_t *att, *sent = json_array(); /* a new applicant has no other files */
     json_array_foreach(json_object_get(input, "attachments"), i, att) {
         char *file_id;
         json_t *file;
         if (!jz_uploadable(att))
             continue;
-        if (upload(call, id, att, &file_id, &file) != UATS_OK) {
+        if (upload(call, id, att, sent, &file_id, &file) == UATS_OK) {
+            json_array_append_new(sent, json_string(file_id));
+        } else {
             char path[64];
             snprintf(path, sizeof path, "attachments[%zu]", i);
             uats_host->warn(call, path, "the applicant was created, but JazzHR did not take "
@@ -234,6 +259,7 @@ static uats_code jz_create(uats_call *call, void *state, const json_t *input, js
         uats_host->free(file_id);
         json_decref(file);
     }
+    json_decref(sent);
     if (read_candidate(call, id, out) != UATS_OK) {
         /* What was sent, minus the key, stands in for what JazzHR stored. */
         json_object_del(body, "apikey");
@@ -256,7 +282,7 @@ static uats_code jz_get(uats_call *call, void *state, const char *id, json_t **o
 static uats_code jz_attach(uats_call *call, void *state, const char *candidate_id,
                            const json_t *input, json_t **out)
 {
-    json_t *app, *file;
+    json_t *app, *file, *files;
     char *file_id;
     (void)state;
     if (!jz_uploadable(input))
@@ -275,7 +301,19 @@ static uats_code jz_attach(uats_call *call, void *state, const char *candidate_i
     if (rc != UATS_OK)
         return rc;
     json_decref(app);
-    if ((rc = upload(call, candidate_id, input, &file_id, &file)) != UATS_OK)
+    /* What is there already, to tell the new file apart should JazzHR
+     * answer without its id. */
+    if (!(files = json_array()))
+        return uats_host->fail(call, UATS_E_NOMEM, "out of memory");
+    if ((rc = list_files(call, candidate_id, files)) != UATS_OK) {
+        json_decref(files);
+        return rc;
+    }
+    json_t *before = ids_of(files);
+    json_decref(files);
+    rc = upload(call, candidate_id, input, before, &file_id, &file);
+    json_decref(before);
+    if (rc != UATS_OK)
         return rc;
     *out = jz_to_attachment(call, file_id, candidate_id, file, input);
     uats_host->free(file_id);
