@@ -178,10 +178,12 @@ START_TEST(create_get_attach_get)
     uats_warnings_free(w);
     assert_odile(created);
     ck_assert_uint_eq(uats_list_count(created, UATS_F_ATTACHMENT_IDS), 1);
-    /* One create, one file, then the read-back (applicant and files). */
+    /* One create, one file, then the read-back: the applicant, and its
+     * files until a page brings nothing new. */
     ck_assert_uint_eq(emu_count(emu, "POST", "/v1/applicants"), 1);
     ck_assert_uint_eq(emu_count(emu, "POST", "/v1/files"), 1);
-    ck_assert_uint_eq(emu_log_count(emu), 4);
+    ck_assert_uint_eq(emu_count(emu, "GET", "/v1/files/applicant_id/:id/page/:page"), 1);
+    ck_assert_uint_eq(emu_log_count(emu), 5);
     assert_key_sent(0, true);
     assert_key_sent(1, true);
     assert_key_sent(2, false);

@@ -70,8 +70,20 @@ static uats_code fetch_applicant(uats_call *call, const char *id, json_t **out)
     return rc;
 }
 
+static bool has_file(const json_t *files, const char *id)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(files, i, f)
+        if (strcmp(jz_file_id(f), id) == 0)
+            return true;
+    return false;
+}
+
 /* Every file object JazzHR lists for the applicant (appended to files),
- * following /page/N while pages come full. */
+ * following /page/N until a page brings nothing new: JazzHR's page size
+ * is not confirmed, so a short page is no proof of the end, and a path
+ * JazzHR might ignore must not repeat page 1 a hundred times. */
 static uats_code list_files(uats_call *call, const char *id, json_t *files)
 {
     for (unsigned page = 1; page <= 100; page++) {
@@ -84,36 +96,37 @@ static uats_code list_files(uats_call *call, const char *id, json_t *files)
         uats_code rc = uats_host->http_send(req, &resp);
         if (rc != UATS_OK)
             return rc;
-        json_t *doc = uats_host->http_resp_json(resp);
-        size_t rows = 0, i;
-        json_t *row;
+        json_t *doc = uats_host->http_resp_json(resp), *row;
+        size_t fresh = 0, i;
         const char *text = jz_error_text(doc);
         if (!doc) {
             rc = UATS_E_VENDOR;
         } else if (json_is_object(doc) && json_object_size(doc) && !jz_file_id(doc)) {
             rc = uats_host->fail_vendor(call, UATS_E_VENDOR, 200, text,
                                         "JazzHR's file list for %s is not a list of files", id);
-        } else if (json_is_object(doc)) {
-            /* One file comes as a bare object. */
-            if (json_object_size(doc))
-                json_array_append(files, doc);
-            rows = json_object_size(doc) ? 1 : 0;
-        } else if (json_is_array(doc)) {
-            json_array_foreach(doc, i, row) {
+        } else if (json_is_object(doc) || json_is_array(doc)) {
+            /* One file may come as a bare object. */
+            json_t *rows = json_is_array(doc) ? json_incref(doc)
+                                              : json_object_size(doc) ? json_pack("[O]", doc)
+                                                                      : json_array();
+            json_array_foreach(rows, i, row) {
                 if (!jz_file_id(row)) {
                     rc = uats_host->fail(call, UATS_E_VENDOR, "JazzHR listed a file of %s "
                                          "without an id", id);
                     break;
                 }
-                json_array_append(files, row);
+                if (!has_file(files, jz_file_id(row))) {
+                    json_array_append(files, row);
+                    fresh++;
+                }
             }
-            rows = json_array_size(doc);
+            json_decref(rows);
         } else {
             rc = uats_host->fail(call, UATS_E_VENDOR, "JazzHR's file list for %s is not a "
                                  "list", id);
         }
         uats_host->http_resp_free(resp);
-        if (rc != UATS_OK || rows < JZ_PAGE_SIZE)
+        if (rc != UATS_OK || !fresh)
             return rc;
     }
     return uats_host->fail(call, UATS_E_VENDOR, "JazzHR's file list for %s did not end "

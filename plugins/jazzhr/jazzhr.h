@@ -9,9 +9,6 @@
 
 #include <uats/connector.h>
 
-/* JazzHR pages its lists by a /page/N path suffix, this many rows a page. */
-#define JZ_PAGE_SIZE 100
-
 /* The body of POST /applicants for a unified create input (borrowed), *body
  * new, without the API key (the caller adds it). Fields JazzHR cannot hold
  * are reported with host->warn; a missing first name, last name or e-mail
