@@ -300,7 +300,9 @@ START_TEST(lists_may_be_one_object_or_an_array)
     ck_assert_ptr_eq(jz_first(one), one);
     ck_assert_ptr_eq(jz_first(many), json_array_get(many, 0));
     ck_assert_ptr_null(jz_first(none));
-    ck_assert_ptr_null(jz_first(json_object()));
+    json_t *empty = json_object();
+    ck_assert_ptr_null(jz_first(empty));
+    json_decref(empty);
     json_t *odd = parse("[1, 2]");
     ck_assert_ptr_null(jz_first(odd));
     ck_assert_str_eq(jz_file_id(one), "file_20261125093514_2HD8LQ0VNX6R3KWE");
