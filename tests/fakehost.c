@@ -42,6 +42,17 @@ static uats_code t_fail_field(uats_call *call, uats_code code, long status, cons
     return code;
 }
 
+static uats_code t_fail_vendor(uats_call *call, uats_code code, long status,
+                               const char *vendor_message, const char *fmt, ...)
+{
+    (void)call;
+    (void)status;
+    (void)vendor_message;
+    (void)fmt;
+    fake_failure = code;
+    return code;
+}
+
 static uats_code t_warn(uats_call *call, const char *field, const char *fmt, ...)
 {
     char text[512];
@@ -147,6 +158,7 @@ const uats_host_api fake_host = {
     .free = t_free,
     .strdup = t_strdup,
     .fail = t_fail,
+    .fail_vendor = t_fail_vendor,
     .warn = t_warn,
     .unpack = t_unpack,
     .time_from_epoch_ms = t_time,

@@ -32,6 +32,9 @@
 #ifdef WITH_CONNECTOR_WORKABLE
 #include "workable_emu.h"
 #endif
+#ifdef WITH_CONNECTOR_JAZZHR
+#include "jazzhr_emu.h"
+#endif
 /* The vendors this build emulates (configure --enable-connectors). */
 static const emu_sandbox_vendor *const emulated[] = {
 #ifdef WITH_CONNECTOR_LEVER
@@ -48,6 +51,9 @@ static const emu_sandbox_vendor *const emulated[] = {
 #endif
 #ifdef WITH_CONNECTOR_WORKABLE
     &workable_sandbox,
+#endif
+#ifdef WITH_CONNECTOR_JAZZHR
+    &jazzhr_sandbox,
 #endif
     NULL,
 };
