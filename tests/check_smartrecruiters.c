@@ -323,6 +323,13 @@ START_TEST(vendor_errors_keep_smartrecruiters_words)
     ck_assert_str_eq(err.vendor_message, "Invalid or missing X-SmartToken");
     uats_conn_close(bad);
     assert_no_secret(&err);
+    /* Without an API key there is nothing to send. */
+    char config[512];
+    snprintf(config, sizeof config, "{\"connector\": \"smartrecruiters\", \"base_url\": "
+             "\"%s\", \"credentials\": {\"token\": \"" KEY "\"}}", emu_base_url(emu));
+    ck_assert_int_eq(uats_conn_open_str(ctx, config, &bad, &err), UATS_E_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err.text, "api_key"));
+    assert_no_secret(&err);
     uats_object_free(att);
 }
 END_TEST

@@ -81,6 +81,21 @@ static uats_code upload(uats_call *call, const char *cand_id, const json_t *inpu
     return att ? UATS_OK : UATS_E_VENDOR;
 }
 
+/* ---- open ---- */
+
+/* Only the API key's header is documented for customers' own
+ * integrations; how an OAuth token is presented was not confirmed, so a
+ * connection without the key is refused here rather than at the first
+ * 401. */
+static uats_code sr_open(uats_call *call, void **state)
+{
+    (void)state;
+    if (!uats_host->credential(call, "api_key"))
+        return uats_host->fail(call, UATS_E_CONFIG, "SmartRecruiters authenticates with an API "
+                               "key sent as X-SmartToken: set credentials.api_key");
+    return UATS_OK;
+}
+
 /* ---- create ---- */
 
 /* Each file goes after the candidate exists; one that fails is a warning
@@ -218,6 +233,7 @@ static const uats_connector smartrecruiters_connector = {
     .rate_burst = 2,
     .error_message_paths = error_paths,
     .stored_fields = stored_fields,
+    .open = sr_open,
     .create_candidate = sr_create,
     .get_candidate = sr_get,
     .add_attachment = sr_attach,
