@@ -35,6 +35,9 @@
 #ifdef WITH_CONNECTOR_JAZZHR
 #include "jazzhr_emu.h"
 #endif
+#ifdef WITH_CONNECTOR_SMARTRECRUITERS
+#include "smartrecruiters_emu.h"
+#endif
 /* The vendors this build emulates (configure --enable-connectors). */
 static const emu_sandbox_vendor *const emulated[] = {
 #ifdef WITH_CONNECTOR_LEVER
@@ -54,6 +57,9 @@ static const emu_sandbox_vendor *const emulated[] = {
 #endif
 #ifdef WITH_CONNECTOR_JAZZHR
     &jazzhr_sandbox,
+#endif
+#ifdef WITH_CONNECTOR_SMARTRECRUITERS
+    &smartrecruiters_sandbox,
 #endif
     NULL,
 };
