@@ -140,12 +140,18 @@ static int run_one(cli *c, uats_ctx *ctx, const char *config_path)
     w = NULL;
     if (attachment("cover-letter.txt", "COVER_LETTER", letter_text, &cover) != EXIT_OK)
         goto out;
-    if (uats_attachment_add(conn, id, cover, &att, &w, &err) != UATS_OK) {
+    uats_code added = uats_attachment_add(conn, id, cover, &att, &w, &err);
+    if (added == UATS_E_UNSUPPORTED) {
+        /* A vendor that takes no file contents (Teamtailor fetches files
+         * from a URL) still shows the rest of the flow. */
+        printf("cover letter not added: %s\n", err.text);
+    } else if (added != UATS_OK) {
         rc = cli_fail(c, "adding the cover letter", &err);
         goto out;
+    } else {
+        printf("added cover letter %s\n", uats_get_string(att, UATS_F_ID));
+        cli_print_warnings(w);
     }
-    printf("added cover letter %s\n", uats_get_string(att, UATS_F_ID));
-    cli_print_warnings(w);
     if (uats_candidate_get(conn, id, &got, &err) != UATS_OK) {
         rc = cli_fail(c, "reading the candidate back", &err);
         goto out;

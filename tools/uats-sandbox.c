@@ -22,6 +22,9 @@
 #ifdef WITH_CONNECTOR_LEVER
 #include "lever_emu.h"
 #endif
+#ifdef WITH_CONNECTOR_TEAMTAILOR
+#include "teamtailor_emu.h"
+#endif
 
 /* The vendors this build emulates (configure --enable-connectors). */
 static const emu_sandbox_vendor *const emulated[] = {
@@ -30,6 +33,9 @@ static const emu_sandbox_vendor *const emulated[] = {
 #endif
 #ifdef WITH_CONNECTOR_GREENHOUSE
     &greenhouse_sandbox,
+#endif
+#ifdef WITH_CONNECTOR_TEAMTAILOR
+    &teamtailor_sandbox,
 #endif
     NULL,
 };
