@@ -79,10 +79,11 @@ static uats_http_req *prepare(const tt_state *st, uats_http_req *req)
     return req;
 }
 
-static uats_http_req *write_req(uats_call *call, const tt_state *st, const char *path,
+/* req (a POST) carrying doc; NULL when out of memory (recorded). */
+static uats_http_req *write_req(uats_call *call, const tt_state *st, uats_http_req *req,
                                 const json_t *doc)
 {
-    uats_http_req *req = prepare(st, uats_host->http_new(call, "POST", "%s", path));
+    prepare(st, req);
     /* Serialised into our own buffer: jansson's allocator is the host's. */
     size_t len = json_dumpb(doc, NULL, 0, JSON_COMPACT);
     char *text = len ? uats_host->alloc(len) : NULL;
@@ -237,7 +238,7 @@ static uats_code tt_attach(uats_call *call, void *state, const char *candidate_i
     uats_code rc = tt_upload_document(call, candidate_id, input, "", true, &doc);
     if (rc != UATS_OK)
         return rc;
-    uats_http_req *req = write_req(call, st, "/uploads", doc);
+    uats_http_req *req = write_req(call, st, uats_host->http_new(call, "POST", "/uploads"), doc);
     json_decref(doc);
     if (!req)
         return UATS_E_NOMEM;
@@ -254,14 +255,13 @@ static uats_code tt_attach(uats_call *call, void *state, const char *candidate_i
  * files): whatever goes wrong is a warning at path, since failing the
  * create would invite the host to create the candidate again. Returns the
  * created resource (new), or NULL. */
-static json_t *later_write(uats_call *call, const tt_state *st, const char *path,
+static json_t *later_write(uats_call *call, const tt_state *st, uats_http_req *req,
                            const json_t *doc, const char *warn_path, const char *what)
 {
     static const long refusals[] = {400, 403, 404, 409, 413, 415};
     uats_http_resp *resp;
     json_t *data;
-    uats_http_req *req = write_req(call, st, path, doc);
-    if (!req) {
+    if (!(req = write_req(call, st, req, doc))) {
         uats_host->warn(call, warn_path, "%s was not sent: out of memory", what);
         return NULL;
     }
@@ -303,7 +303,8 @@ static uats_code tt_create(uats_call *call, void *state, const json_t *input, js
     uats_code rc = tt_create_document(call, input, &doc, &lead);
     if (rc != UATS_OK)
         return rc;
-    uats_http_req *req = write_req(call, st, "/candidates", doc);
+    uats_http_req *req = write_req(call, st, uats_host->http_new(call, "POST", "/candidates"),
+                                   doc);
     json_decref(doc);
     if (!req)
         return UATS_E_NOMEM;
@@ -326,8 +327,9 @@ static uats_code tt_create(uats_call *call, void *state, const json_t *input, js
     if (job) {
         json_t *app_doc = tt_job_application_document(cand_id, job, lead), *app;
         apps = json_array();
-        app = app_doc ? later_write(call, st, "/job-applications", app_doc,
-                                    "application.job_id", "the job application")
+        app = app_doc ? later_write(call, st,
+                                    uats_host->http_new(call, "POST", "/job-applications"),
+                                    app_doc, "application.job_id", "the job application")
                       : NULL;
         if (app)
             json_array_append_new(apps, app);
@@ -347,7 +349,8 @@ static uats_code tt_create(uats_call *call, void *state, const json_t *input, js
                             "and takes no file contents");
             continue;
         }
-        if ((up = later_write(call, st, "/uploads", up_doc, path, "the file")))
+        if ((up = later_write(call, st, uats_host->http_new(call, "POST", "/uploads"), up_doc,
+                              path, "the file")))
             json_array_append_new(uploads, up);
         json_decref(up_doc);
     }
