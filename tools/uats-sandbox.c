@@ -38,6 +38,9 @@
 #ifdef WITH_CONNECTOR_SMARTRECRUITERS
 #include "smartrecruiters_emu.h"
 #endif
+#ifdef WITH_CONNECTOR_TEAMTAILOR
+#include "teamtailor_emu.h"
+#endif
 /* The vendors this build emulates (configure --enable-connectors). */
 static const emu_sandbox_vendor *const emulated[] = {
 #ifdef WITH_CONNECTOR_LEVER
@@ -60,6 +63,9 @@ static const emu_sandbox_vendor *const emulated[] = {
 #endif
 #ifdef WITH_CONNECTOR_SMARTRECRUITERS
     &smartrecruiters_sandbox,
+#endif
+#ifdef WITH_CONNECTOR_TEAMTAILOR
+    &teamtailor_sandbox,
 #endif
     NULL,
 };
