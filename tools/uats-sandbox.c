@@ -132,15 +132,15 @@ static void usage(FILE *out)
             "                        default so that demos and imports run at full speed)\n"
             "  -h, --help            show this help\n"
             "\n"
-            "Credentials the emulators accept: API key \"%s\"; Lever writes\n"
-            "need a perform_as user id (any non-empty value, e.g. \"%s\").\n"
-            "Greenhouse serves Harvest v3 (OAuth client \"%s\", secret \"%s\", token\n"
-            "endpoint /token) and v1 (the API key) on one port; its only user is %s.\n"
-            "--config-dir writes greenhouse.json (v3) and greenhouse-v1.json.\n"
+            "Credentials the emulators accept: the API key or token \"%s\"; the\n"
+            "OAuth client \"%s\" with secret \"%s\" (Greenhouse v3, token\n"
+            "endpoint /token); a user id where a vendor needs one (\"%s\", or\n"
+            "4410087 for Greenhouse). --config-dir writes each vendor's ready-made\n"
+            "configuration, <vendor>.json, and <vendor>.job naming a job it has open\n"
+            "(Greenhouse also greenhouse-v1.json), so these are rarely typed by hand.\n"
             "\n"
             "Exit status: 0 after a signal, 1 when a server cannot start, 2 on bad usage.\n",
-            EMU_SANDBOX_KEY, EMU_SANDBOX_USER, EMU_SANDBOX_CLIENT, EMU_SANDBOX_SECRET,
-            "4410087");
+            EMU_SANDBOX_KEY, EMU_SANDBOX_CLIENT, EMU_SANDBOX_SECRET, EMU_SANDBOX_USER);
 }
 
 int main(int argc, char **argv)
