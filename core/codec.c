@@ -140,9 +140,15 @@ bool uats__time_parse(const char *s, int64_t *epoch_ms)
     }
     int mon = two_digits(s + 5), day = two_digits(s + 8), hour = two_digits(s + 11),
         min = two_digits(s + 14), sec = two_digits(s + 17);
+    static const int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-        s[13] != ':' || s[16] != ':' || mon < 1 || mon > 12 || day < 1 || day > 31 ||
-        hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60)
+        s[13] != ':' || s[16] != ':' || mon < 1 || mon > 12 || day < 1 ||
+        day > month_days[mon - 1] || hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 ||
+        sec > 60)
+        return false;
+    /* A real calendar day: timegm would quietly turn 02-30 into 03-02. */
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (mon == 2 && day == 29 && !leap)
         return false;
     const char *p = s + 19;
     int64_t ms = 0;

@@ -145,6 +145,29 @@ static bool has_string(const uats_object *c, uats_field f, const char *s)
     return false;
 }
 
+START_TEST(several_files_with_a_create)
+{
+    /* Each upload answers with a fresh copy of the candidate, which
+     * replaces the one the id was read from: every file must still go to
+     * this candidate (a use after free once sent the second one astray). */
+    uats_object *in = input(marisol), *created;
+    uats_error err;
+    ck_assert_int_eq(uats_add_attachment_input(in, file_input("cv.pdf", "RESUME", "%PDF cv"),
+                                               &err), UATS_OK);
+    ck_assert_int_eq(uats_add_attachment_input(in, file_input("a.txt", NULL, "a"), &err),
+                     UATS_OK);
+    ck_assert_int_eq(uats_add_attachment_input(in, file_input("b.txt", NULL, "b"), &err),
+                     UATS_OK);
+    ck_assert_msg(uats_candidate_create(conn, in, &created, NULL, &err) == UATS_OK, "create: %s",
+                  err.text);
+    ck_assert_uint_eq(uats_list_count(created, UATS_F_ATTACHMENT_IDS), 3);
+    ck_assert_uint_eq(emu_count(emu, "POST", "/candidate.uploadResume"), 1);
+    ck_assert_uint_eq(emu_count(emu, "POST", "/candidate.uploadFile"), 2);
+    uats_object_free(created);
+    uats_object_free(in);
+}
+END_TEST
+
 START_TEST(create_get_attach_get)
 {
     uats_object *in = input(marisol), *created, *fetched, *att_in, *att;
@@ -524,6 +547,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, create_get_attach_get);
+    tcase_add_test(tc, several_files_with_a_create);
     tcase_add_test(tc, unstorable_fields_are_warned);
     tcase_add_test(tc, vendor_errors_keep_ashbys_words);
     tcase_add_test(tc, auth_failures);

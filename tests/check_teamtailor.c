@@ -336,10 +336,10 @@ START_TEST(vendor_errors_keep_teamtailors_words)
     ck_assert_str_eq(err.vendor_message, "The record identified by 99999 could not be found.");
     ck_assert_str_eq(err.connector, "teamtailor");
 
-    /* The e-mail is taken: 422, the pointer becomes the unified field. */
+    /* The e-mail is taken: 422, a conflict; the pointer becomes the unified field. */
     ck_assert_int_eq(uats_candidate_create(conn, in, &out, NULL, &err), UATS_OK);
     uats_object_free(out);
-    ck_assert_int_eq(uats_candidate_create(conn, in, &out, NULL, &err), UATS_E_VALIDATION);
+    ck_assert_int_eq(uats_candidate_create(conn, in, &out, NULL, &err), UATS_E_CONFLICT);
     ck_assert_int_eq(err.http_status, 422);
     ck_assert_str_eq(err.vendor_message, "email - has already been taken");
     ck_assert_str_eq(err.field, "email_addresses[0].value");

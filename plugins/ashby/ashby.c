@@ -231,7 +231,9 @@ static uats_code ashby_attach(uats_call *call, void *state, const char *candidat
 static void after_create(uats_call *call, json_t **cand, json_t *application,
                          const json_t *input)
 {
-    const char *id = json_string_value(json_object_get(*cand, "id"));
+    /* Our own reference: *cand is replaced by each upload's answer. */
+    json_t *idv = json_incref(json_object_get(*cand, "id"));
+    const char *id = json_string_value(idv);
     json_t *app;
     if (application) {
         json_object_set_new(application, "candidateId", json_string(id));
@@ -281,6 +283,7 @@ static void after_create(uats_call *call, json_t **cand, json_t *application,
         json_decref(*cand);
         *cand = fresh;
     }
+    json_decref(idv);
 }
 
 static uats_code ashby_create(uats_call *call, void *state, const json_t *input, json_t **out)

@@ -261,13 +261,20 @@ static uats_code jz_create(uats_call *call, void *state, const json_t *input, js
         json_t *file;
         if (!jz_uploadable(att))
             continue;
-        if (upload(call, id, att, sent, &file_id, &file) == UATS_OK) {
+        uats_code up = upload(call, id, att, sent, &file_id, &file);
+        if (up == UATS_OK) {
             json_array_append_new(sent, json_string(file_id));
         } else {
             char path[64];
             snprintf(path, sizeof path, "attachments[%zu]", i);
-            uats_host->warn(call, path, "the applicant was created, but JazzHR did not take "
-                            "this file; add it with add attachment");
+            /* Sent without a clear answer, the file may be there: adding
+             * it again blindly would make a twin. */
+            uats_host->warn(call, path, up == UATS_E_OUTCOME_UNKNOWN
+                                            ? "the applicant was created; this file was sent "
+                                              "but its outcome is unknown: check the "
+                                              "applicant's files before adding it again"
+                                            : "the applicant was created, but JazzHR did not "
+                                              "take this file; add it with add attachment");
         }
         uats_host->free(file_id);
         json_decref(file);

@@ -249,11 +249,17 @@ static uats_code rt_create(uats_call *call, void *state, const json_t *input, js
         json_t *stored;
         snprintf(path, sizeof path, "attachments[%zu]", i);
         rt_attachment_warnings(call, att, path);
-        if (upload(call, id, att, path, &stored) == UATS_OK)
+        uats_code up = upload(call, id, att, path, &stored);
+        if (up == UATS_OK)
             json_array_append_new(files, stored);
         else
-            uats_host->warn(call, path, "the candidate was created, but this file could not "
-                            "be uploaded to Recruitee; add it again with add_attachment");
+            uats_host->warn(call, path, up == UATS_E_OUTCOME_UNKNOWN
+                                            ? "the candidate was created; this file was sent "
+                                              "but its outcome is unknown: check the "
+                                              "candidate's files before adding it again"
+                                            : "the candidate was created, but this file could "
+                                              "not be uploaded to Recruitee; add it again with "
+                                              "add_attachment");
     }
     *out = rt_to_candidate(call, cand, files);
     json_decref(files);

@@ -178,13 +178,19 @@ static void on_create(const emu_request *req, emu_response *resp, void *ud)
         "cover_letter");
     static const char *const copied[] = {"emails", "phones", "links", "social_links", "sources",
                                          "tags", "cover_letter"};
+    /* Copies, not shared values: the kit frees the request on its own
+     * thread, and jansson's reference counts are not atomic. */
     for (size_t k = 0; k < sizeof copied / sizeof copied[0]; k++)
         if (json_object_get(in, copied[k]))
-            json_object_set(cand, copied[k], json_object_get(in, copied[k]));
+            json_object_set_new(cand, copied[k], json_deep_copy(json_object_get(in, copied[k])));
     json_object_set(e->candidates, id, cand);
     json_array_append_new(e->order, json_string(id));
+    /* Answer a copy made under the lock: an upload may change the stored
+     * candidate while the answer is being written. */
+    json_t *shown = json_deep_copy(cand);
+    json_decref(cand);
     pthread_mutex_unlock(&e->lock);
-    emu_resp_json(resp, 201, json_pack("{s:o}", "candidate", cand));
+    emu_resp_json(resp, 201, json_pack("{s:o}", "candidate", shown));
 }
 
 /* The candidate for the route's :id, under lock, or NULL (answered 404). */

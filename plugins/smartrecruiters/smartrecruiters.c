@@ -110,9 +110,15 @@ static json_t *create_uploads(uats_call *call, const char *cand_id, const json_t
         char path[48];
         json_t *answer;
         snprintf(path, sizeof path, "attachments[%zu]", i);
-        if (upload(call, cand_id, att, path, &answer) == UATS_OK &&
-            json_is_string(json_object_get(answer, "id"))) {
+        uats_code up = upload(call, cand_id, att, path, &answer);
+        if (up == UATS_OK && json_is_string(json_object_get(answer, "id"))) {
             json_array_append(ids, json_object_get(answer, "id"));
+        } else if (up == UATS_OK || up == UATS_E_OUTCOME_UNKNOWN) {
+            /* Taken (or maybe taken) without a usable answer: adding it
+             * again blindly could make a twin. */
+            uats_host->warn(call, path, "the candidate was created; SmartRecruiters may have "
+                            "stored this file, but did not say so clearly: check the "
+                            "candidate's attachments before adding it again");
         } else {
             uats_host->warn(call, path, "the candidate was created, but SmartRecruiters did "
                             "not store this file: add it again with an attachment call");

@@ -290,9 +290,11 @@ static void set_time(uats_call *call, json_t *out, const char *key, const json_t
 static void set_date(json_t *out, const char *key, const json_t *v)
 {
     const char *s = json_string_value(v);
-    int y, m, d;
-    char tail;
-    if (s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3)
+    char probe[40], when[UATS_TIME_SIZE];
+    /* A real calendar day only (the core refuses "2019-02-30"). */
+    if (s && strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+        snprintf(probe, sizeof probe, "%sT00:00:00Z", s) > 0 &&
+        uats_host->time_normalize(probe, when) == UATS_OK && strncmp(when, s, 10) == 0)
         json_object_set(out, key, (json_t *)v);
 }
 

@@ -117,7 +117,12 @@ static uats_code refused(uats_call *call, const tt_state *st, uats_http_resp *re
         return uats_host->fail_vendor(call, UATS_E_NOT_FOUND, status, text, "Teamtailor has no "
                                       "such candidate");
     const char *field = tt_input_field(pointer, kind, prefix, path, sizeof path);
-    return uats_host->fail_field(call, UATS_E_VALIDATION, status, field, text,
+    /* An e-mail another candidate has: the record exists, which is a
+     * conflict (as Workable's "candidate already exists"), not bad input. */
+    bool taken = kind == 'c' && pointer && strcmp(pointer, "/data/attributes/email") == 0 &&
+                 text && strstr(text, "taken");
+    return uats_host->fail_field(call, taken ? UATS_E_CONFLICT : UATS_E_VALIDATION, status,
+                                 field, text,
                                  "Teamtailor refused the %s%s%s",
                                  kind == 'c' ? "candidate" : kind == 'u' ? "upload"
                                                                          : "job application",
@@ -319,7 +324,12 @@ static uats_code tt_create(uats_call *call, void *state, const json_t *input, js
     json_t *cand = json_incref(data);
     uats_host->http_resp_free(resp);
     char cand_id[64];
-    snprintf(cand_id, sizeof cand_id, "%s", id);
+    if ((size_t)snprintf(cand_id, sizeof cand_id, "%s", id) >= sizeof cand_id) {
+        /* The candidate exists (a 2xx): the host hears OUTCOME_UNKNOWN. */
+        json_decref(cand);
+        return uats_host->fail(call, UATS_E_VENDOR, "Teamtailor's candidate id is longer than "
+                               "%zu characters", sizeof cand_id - 1);
+    }
 
     json_t *apps = NULL, *uploads = NULL;
     const char *job = json_string_value(json_object_get(json_object_get(input, "application"),

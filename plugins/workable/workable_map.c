@@ -367,6 +367,8 @@ uats_code wk_create_body(uats_call *call, const json_t *input, json_t **body,
             uats_host->warn(call, *f, "Workable's candidate has no field for %s", *f);
 
     json_t *b = json_pack("{s:o}", "candidate", cand);
+    if (!b) /* jansson has released cand */
+        return uats_host->fail(call, UATS_E_NOMEM, "out of memory");
     json_t *app = json_object_get(input, "application");
     *shortcode = json_string_value(json_object_get(app, "job_id"));
     const char *source = json_string_value(json_object_get(app, "source"));

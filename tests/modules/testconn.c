@@ -113,7 +113,11 @@ static uats_code test_get(uats_call *call, void *state, const char *id, json_t *
     char updated[UATS_TIME_SIZE], junk[UATS_TIME_SIZE];
     if (uats_host->time_normalize("2023-11-15T00:43:20.1239+02:30", updated) != UATS_OK ||
         uats_host->time_normalize("2023-11-15 yesterday", junk) != UATS_E_INVALID_INPUT ||
-        junk[0] || uats_host->time_normalize(NULL, junk) != UATS_E_INVALID_INPUT) {
+        junk[0] || uats_host->time_normalize(NULL, junk) != UATS_E_INVALID_INPUT ||
+        /* Real calendar days only: no quiet 02-30 -> 03-02. */
+        uats_host->time_normalize("2019-02-29T00:00:00Z", junk) != UATS_E_INVALID_INPUT ||
+        uats_host->time_normalize("2020-04-31T00:00:00Z", junk) != UATS_E_INVALID_INPUT ||
+        uats_host->time_normalize("2020-02-29T00:00:00Z", junk) != UATS_OK) {
         json_decref(vendor);
         return uats_host->fail(call, UATS_E_INTERNAL, "time_normalize misbehaved");
     }
