@@ -215,11 +215,16 @@ START_TEST(what_eightfold_cannot_hold_is_warned_by_path)
 
     /* A location with no locations becomes the text. */
     in = doc("{\"id\": \"c\", \"first_name\": \"A\", \"email_addresses\": [{\"value\": \"a@b.c\"}],"
-             " \"location\": {\"city\": \"Berlin\", \"region\": \"BE\", \"country\": \"DE\"}}");
+             " \"location\": {\"city\": \"Berlin\", \"region\": \"BE\", \"country\": \"DE\"},"
+             " \"education\": [{\"school\": \"Home\", \"start_date\": \"1830-01-01\"}]}");
     json_object_clear(fake_warnings);
     ck_assert_int_eq(ef_create_body(NULL, in, "s", 1, NULL, &body), UATS_OK);
     ck_assert_str_eq(str(body, "location"), "Berlin, BE, DE");
     ck_assert(warned("location.city") && warned("location.region") && !warned("location"));
+    /* Before 1901: no int32 epoch second holds it. */
+    ck_assert(warned("education[0].start_date"));
+    ck_assert(json_is_null(json_object_get(json_array_get(json_object_get(body, "education"), 0),
+                                           "startTs")));
     json_decref(body);
     json_decref(in);
 }

@@ -223,11 +223,22 @@ static const char *const same_values[][2] = {
 
 /* A date field as epoch seconds, or null (Eightfold's required keys are
  * sent even when unknown). */
-static json_t *ts_of(const json_t *entry, const char *key)
+static json_t *ts_of(uats_call *call, const json_t *entry, const char *key, const char *list,
+                     size_t i)
 {
     int64_t s;
     const char *date = json_string_value(json_object_get(entry, key));
-    return date && ef_date_to_epoch(date, &s) ? json_integer(s) : json_null();
+    if (!date || !ef_date_to_epoch(date, &s))
+        return json_null();
+    /* Eightfold's times are int32 seconds: 1901-12-13 to 2038-01-19. */
+    if (s < INT32_MIN || s > INT32_MAX) {
+        char suffix[40];
+        snprintf(suffix, sizeof suffix, ".%s", key);
+        warn_at(call, list, i, suffix, "Eightfold's dates are 32-bit epoch seconds "
+                "(1901-12-14 to 2038-01-19); not sent");
+        return json_null();
+    }
+    return json_integer(s);
 }
 
 static json_t *value_or_null(const json_t *entry, const char *key)
@@ -236,7 +247,7 @@ static json_t *value_or_null(const json_t *entry, const char *key)
     return v ? json_incref(v) : json_null();
 }
 
-static json_t *education(const json_t *list)
+static json_t *education(uats_call *call, const json_t *list)
 {
     json_t *out = json_array();
     size_t i;
@@ -247,9 +258,9 @@ static json_t *education(const json_t *list)
                                            "description"};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
             json_object_set_new(x, keys[k], value_or_null(e, keys[k]));
-        json_object_set_new(x, "startTs", ts_of(e, "start_date"));
+        json_object_set_new(x, "startTs", ts_of(call, e, "start_date", "education", i));
         if (json_object_get(e, "end_date"))
-            json_object_set_new(x, "endTs", ts_of(e, "end_date"));
+            json_object_set_new(x, "endTs", ts_of(call, e, "end_date", "education", i));
         if (json_object_get(e, "is_current"))
             json_object_set(x, "isCurrent", json_object_get(e, "is_current"));
         if (json_object_get(e, "is_graduated"))
@@ -259,7 +270,7 @@ static json_t *education(const json_t *list)
     return out;
 }
 
-static json_t *experience(const json_t *list)
+static json_t *experience(uats_call *call, const json_t *list)
 {
     json_t *out = json_array();
     size_t i;
@@ -271,9 +282,9 @@ static json_t *experience(const json_t *list)
             json_object_set_new(x, keys[k], value_or_null(e, keys[k]));
         json_object_set_new(x, "isCurrent", value_or_null(e, "is_current"));
         json_object_set_new(x, "isInternal", value_or_null(e, "is_internal"));
-        json_object_set_new(x, "startTs", ts_of(e, "start_date"));
+        json_object_set_new(x, "startTs", ts_of(call, e, "start_date", "experience", i));
         if (json_object_get(e, "end_date"))
-            json_object_set_new(x, "endTs", ts_of(e, "end_date"));
+            json_object_set_new(x, "endTs", ts_of(call, e, "end_date", "experience", i));
         if (json_object_get(e, "department"))
             json_object_set(x, "department", json_object_get(e, "department"));
         if (json_object_get(e, "description"))
@@ -283,7 +294,7 @@ static json_t *experience(const json_t *list)
     return out;
 }
 
-static json_t *certifications(const json_t *list)
+static json_t *certifications(uats_call *call, const json_t *list)
 {
     json_t *out = json_array();
     size_t i;
@@ -295,9 +306,9 @@ static json_t *certifications(const json_t *list)
         if (json_object_get(e, "number"))
             json_object_set(x, "licenseNo", json_object_get(e, "number"));
         if (json_object_get(e, "issued_on"))
-            json_object_set_new(x, "validFromTs", ts_of(e, "issued_on"));
+            json_object_set_new(x, "validFromTs", ts_of(call, e, "issued_on", "certifications", i));
         if (json_object_get(e, "expires_on"))
-            json_object_set_new(x, "validToTs", ts_of(e, "expires_on"));
+            json_object_set_new(x, "validToTs", ts_of(call, e, "expires_on", "certifications", i));
         json_array_append_new(out, x);
     }
     return out;
@@ -570,12 +581,12 @@ uats_code ef_create_body(uats_call *call, const json_t *input, const char *syste
             json_object_set_new(b, "address", a);
     }
     if (json_object_get(input, "education"))
-        json_object_set_new(b, "education", education(json_object_get(input, "education")));
+        json_object_set_new(b, "education", education(call, json_object_get(input, "education")));
     if (json_object_get(input, "experience"))
-        json_object_set_new(b, "experience", experience(json_object_get(input, "experience")));
+        json_object_set_new(b, "experience", experience(call, json_object_get(input, "experience")));
     if (json_object_get(input, "certifications"))
         json_object_set_new(b, "certifications",
-                            certifications(json_object_get(input, "certifications")));
+                            certifications(call, json_object_get(input, "certifications")));
     char app_id[24] = "";
     const json_t *app = json_object_get(input, "application");
     if (app)
