@@ -241,6 +241,9 @@ static uats_code check_descriptor(uats_ctx *ctx, const char *path,
         return reject(ctx, path, UATS_E_BAD_MODULE, err,
                       "api_key_style %u is unknown or lacks api_key_name",
                       (unsigned)d->api_key_style);
+    if (d->oauth_grant > UATS_OAUTH_PASSWORD)
+        return reject(ctx, path, UATS_E_BAD_MODULE, err, "oauth_grant %u is unknown",
+                      (unsigned)d->oauth_grant);
     if (!(d->rate_per_sec >= 0 && d->rate_per_sec < 1e6))
         return reject(ctx, path, UATS_E_BAD_MODULE, err,
                       "rate_per_sec must be a number from 0 (unpaced) to 1e6");

@@ -1,7 +1,8 @@
 /*
  * core/oauth.c: OAuth 2.0 access tokens for connections configured with a
- * client id and secret: the client-credentials grant, or the refresh grant
- * when a refresh token is configured. A token is fetched on first use,
+ * client id and secret: the client-credentials grant (or the password grant
+ * when the connector declares it), or the refresh grant when a refresh
+ * token is configured. A token is fetched on first use,
  * shared by every thread of the connection, renewed shortly before it
  * expires and once after a 401, and handed to the redactor so that it never
  * appears in a log line or message. A rotated refresh token goes to the
@@ -21,6 +22,7 @@ struct oauth_state {
     char *own_url;            /* set by the connector in open(); owned */
     bool url_from_config;     /* credentials.token_url: the connector may not replace it */
     const char *client_id, *client_secret, *scopes;
+    const char *username, *password; /* the password grant's; borrowed */
     char *refresh_token;      /* current; owned */
     json_t *params;           /* extra form parameters from the connector */
     char *access_token;       /* owned */
@@ -52,12 +54,24 @@ uats_code uats__oauth_init(uats_conn *conn, uats_error *err)
     o->client_id = cred(conn, "client_id");
     o->client_secret = cred(conn, "client_secret");
     o->scopes = cred(conn, "scopes");
+    o->username = cred(conn, "username");
+    o->password = cred(conn, "password");
     o->params = json_object();
     if (cred(conn, "refresh_token"))
         o->refresh_token = uats__strdup(cred(conn, "refresh_token"));
     conn->http->oauth = o;
     if (!o->params || (cred(conn, "refresh_token") && !o->refresh_token))
         return uats__err_set(err, UATS_E_NOMEM, "out of memory");
+    if (conn->module->desc.oauth_grant == UATS_OAUTH_PASSWORD && !o->refresh_token &&
+        (!o->username || !o->password)) {
+        uats__err_set(err, UATS_E_CONFIG, "connector %s gets its OAuth token with the password "
+                      "grant: set credentials.username and credentials.password",
+                      conn->module->desc.name);
+        if (err)
+            uats__copy_str(err->field, sizeof err->field,
+                           o->username ? "credentials.password" : "credentials.username");
+        return UATS_E_CONFIG;
+    }
     /* Without an endpoint yet, the connector's open() may still name one. */
     return o->token_url ? uats__http_check_url(o->token_url, &conn->http->policy, err)
                         : UATS_OK;
@@ -154,6 +168,30 @@ static double lifetime(uats_call *call, const json_t *doc)
     return 3600;
 }
 
+/* The object holding the token in the endpoint's answer: the answer itself,
+ * or the one the connector's oauth_token_path leads to ("data" for
+ * "data.access_token"); *leaf is the token's key. NULL if absent. */
+static const json_t *token_holder(const json_t *doc, const char *path, const char **leaf)
+{
+    if (!path || !*path)
+        path = "access_token";
+    for (const char *dot; (dot = strchr(path, '.')) != NULL; path = dot + 1) {
+        char key[64];
+        size_t n = (size_t)(dot - path);
+        if (n >= sizeof key)
+            return NULL;
+        memcpy(key, path, n);
+        key[n] = '\0';
+        doc = json_object_get(doc, key);
+    }
+    *leaf = path;
+    return json_is_object(doc) ? doc : NULL;
+}
+
+typedef struct token_param {
+    const char *name, *value;
+} token_param;
+
 /* Ask the token endpoint. Called with o->lock held. */
 static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
 {
@@ -171,16 +209,51 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
         memset(secret, 0, strlen(secret));
     uats__free_mem(id);
     uats__free_mem(secret);
+    const uats_connector *d = &call->module->desc;
+    /* The parameters in order; sent as a form, or as one JSON object for
+     * vendors that want that. */
+    json_t *body = d->oauth_json_body ? json_object() : NULL;
+    token_param fixed[4];
+    size_t n = 0;
     if (o->refresh_token) {
-        uats__http_form_urlencoded(req, "grant_type", "refresh_token");
-        uats__http_form_urlencoded(req, "refresh_token", o->refresh_token);
+        fixed[n++] = (token_param){"grant_type", "refresh_token"};
+        fixed[n++] = (token_param){"refresh_token", o->refresh_token};
+    } else if (d->oauth_grant == UATS_OAUTH_PASSWORD) {
+        fixed[n++] = (token_param){"grant_type", "password"};
+        fixed[n++] = (token_param){"username", o->username};
+        fixed[n++] = (token_param){"password", o->password};
     } else {
-        uats__http_form_urlencoded(req, "grant_type", "client_credentials");
+        fixed[n++] = (token_param){"grant_type", "client_credentials"};
     }
     if (o->scopes)
-        uats__http_form_urlencoded(req, "scope", o->scopes);
-    json_object_foreach(o->params, key, value)
-        uats__http_form_urlencoded(req, key, json_string_value(value));
+        fixed[n++] = (token_param){"scope", o->scopes};
+    bool built = !d->oauth_json_body || body;
+    for (size_t i = 0; i < n; i++) {
+        if (body)
+            built = built && json_object_set_new(body, fixed[i].name,
+                                                 json_string(fixed[i].value)) == 0;
+        else
+            uats__http_form_urlencoded(req, fixed[i].name, fixed[i].value);
+    }
+    json_object_foreach(o->params, key, value) {
+        if (body)
+            built = built && json_object_set(body, key, value) == 0;
+        else
+            uats__http_form_urlencoded(req, key, json_string_value(value));
+    }
+    if (body && built)
+        uats__http_json_body(req, body);
+    if (body) {
+        /* The serialised copy is the request's now; scrub ours. */
+        json_t *pw = json_object_get(body, "password");
+        if (json_is_string(pw))
+            json_string_set(pw, "");
+        json_decref(body);
+    }
+    if (!built) {
+        uats__http_req_free(req);
+        return uats__host_api.fail(call, UATS_E_NOMEM, "out of memory");
+    }
     /* A client-credentials grant may be asked again after a lost answer;
      * a refresh token may not be replayed (servers that rotate them can
      * revoke the whole family on reuse). */
@@ -195,16 +268,17 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
         return rc;
     }
     json_t *doc = uats__http_resp_json(resp);
-    const char *access = NULL, *refresh = NULL;
-    if (!doc || json_unpack(doc, "{s:s, s?s}", "access_token", &access, "refresh_token",
-                            &refresh) != 0 || !*access) {
+    const char *access = NULL, *refresh = NULL, *leaf = "access_token";
+    const json_t *holder = doc ? token_holder(doc, d->oauth_token_path, &leaf) : NULL;
+    if (!holder || json_unpack((json_t *)holder, "{s:s, s?s}", leaf, &access, "refresh_token",
+                               &refresh) != 0 || !*access) {
         if (doc)
-            uats__host_api.fail(call, UATS_E_AUTH, "the token endpoint's answer has no "
-                                "access_token");
+            uats__host_api.fail(call, UATS_E_AUTH, "the token endpoint's answer has no %s",
+                                d->oauth_token_path ? d->oauth_token_path : "access_token");
         uats__http_resp_free(resp);
         return UATS_E_AUTH;
     }
-    double expires = lifetime(call, doc);
+    double expires = lifetime(call, holder);
     /* Everything borrowed from the answer is copied before it is freed. */
     bool rotated_now = refresh && (!o->refresh_token || strcmp(refresh, o->refresh_token) != 0);
     char *copy = uats__strdup(access);

@@ -91,6 +91,9 @@ static const layout descriptor[] = {
     DESC(get_candidate, 160),
     DESC(add_attachment, 168),
     DESC(stored_fields, 176), /* ABI 1.1 */
+    DESC(oauth_grant, 184),
+    DESC(oauth_json_body, 188),
+    DESC(oauth_token_path, 192),
 };
 
 static const layout error_record[] = {
@@ -132,7 +135,7 @@ START_TEST(descriptor_layout)
     if (!lp64())
         return;
     check(descriptor, sizeof descriptor / sizeof descriptor[0], "uats_connector");
-    ck_assert_uint_ge(sizeof(uats_connector), 184);
+    ck_assert_uint_ge(sizeof(uats_connector), 200);
 }
 END_TEST
 
@@ -160,6 +163,8 @@ START_TEST(names_and_numbers)
     ck_assert_int_eq(UATS_KEY_BEARER, 1);
     ck_assert_int_eq(UATS_KEY_HEADER, 2);
     ck_assert_int_eq(UATS_KEY_QUERY, 3);
+    ck_assert_int_eq(UATS_OAUTH_CLIENT_CREDENTIALS, 0);
+    ck_assert_int_eq(UATS_OAUTH_PASSWORD, 1);
     ck_assert_int_eq(UATS_LOG_ERROR, 0);
     ck_assert_int_eq(UATS_LOG_TRACE, 4);
     /* Field ids and type enums are ABI for hosts. */

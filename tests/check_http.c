@@ -75,6 +75,8 @@ typedef struct vendor {
     char last_sub[32];
     char last_grant[32];
     char last_refresh[64];
+    char last_user[64];      /* the password grant's username */
+    bool last_was_json;      /* the token request's body was JSON */
     int token_lifetime;      /* expires_in of issued tokens */
     bool rotate;             /* hand out a new refresh token */
     bool same_refresh;       /* hand the same refresh token back */
@@ -255,6 +257,37 @@ static void on_token(const emu_request *req, emu_response *resp, void *ud)
     emu_resp_json(resp, 200, answer);
 }
 
+/* The password grant as Eightfold's connector asks for it: Basic client
+ * credentials, a JSON body, the token inside "data". */
+static void on_password_token(const emu_request *req, emu_response *resp, void *ud)
+{
+    const char *user, *pass;
+    (void)ud;
+    json_t *body = emu_req_json(req);
+    const char *grant = json_string_value(json_object_get(body, "grant_type"));
+    const char *name = json_string_value(json_object_get(body, "username"));
+    const char *password = json_string_value(json_object_get(body, "password"));
+    if (!emu_req_basic_auth(req, &user, &pass) || strcmp(user, "client-1") != 0 ||
+        strcmp(pass, CLIENT_SECRET) != 0 || !grant || strcmp(grant, "password") != 0 ||
+        !name || !password || strcmp(password, SECRET) != 0) {
+        emu_resp_json(resp, 401, json_pack("{s:s}", "error", "invalid_grant"));
+        return;
+    }
+    pthread_mutex_lock(&v.lock);
+    v.last_was_json = true;
+    snprintf(v.last_grant, sizeof v.last_grant, "%s", grant);
+    snprintf(v.last_user, sizeof v.last_user, "%s", name);
+    snprintf(v.last_sub, sizeof v.last_sub, "%s",
+             json_string_value(json_object_get(body, "sub")) ? json_string_value(
+                                                                   json_object_get(body, "sub"))
+                                                             : "");
+    snprintf(v.valid_token, sizeof v.valid_token, "tok-%d", ++v.tokens_issued);
+    json_t *answer = json_pack("{s:{s:s, s:s, s:i}}", "data", "access_token", v.valid_token,
+                               "token_type", "bearer", "expires_in", v.token_lifetime);
+    pthread_mutex_unlock(&v.lock);
+    emu_resp_json(resp, 200, answer);
+}
+
 /* ---- fixtures ---- */
 
 static void link_module(const char *name)
@@ -279,16 +312,19 @@ static void setup(void)
     ck_assert_int_eq(emu_route(emu, "GET", "/v1/candidates/:id", on_get, NULL), 0);
     ck_assert_int_eq(emu_route(emu, "POST", "/v1/candidates/:id/files", on_file, NULL), 0);
     ck_assert_int_eq(emu_route(emu, "POST", "/oauth/token", on_token, NULL), 0);
+    ck_assert_int_eq(emu_route(emu, "POST", "/oauth/v1/authenticate", on_password_token, NULL),
+                     0);
     dir = make_temp_dir();
     link_module("httpconn");
     link_module("hdrconn");
     link_module("qryconn");
+    link_module("pwdconn");
     ck_assert_int_eq(uats_ctx_new(&ctx, &err), UATS_OK);
     uats_ctx_only_explicit_dirs(ctx);
     uats_ctx_set_log(ctx, UATS_LOG_TRACE, capture, NULL);
     ck_assert_int_eq(uats_ctx_add_dir(ctx, dir, &err), UATS_OK);
     ck_assert_int_eq(uats_ctx_load(ctx, &err), UATS_OK);
-    ck_assert_uint_eq(uats_ctx_module_count(ctx), 3);
+    ck_assert_uint_eq(uats_ctx_module_count(ctx), 4);
 }
 
 static void teardown(void)
@@ -541,6 +577,81 @@ START_TEST(oauth_refused_grant_is_auth_error)
     ck_assert_str_eq(err.vendor_message, "invalid_client");
     /* No token, so the create itself was never sent. */
     ck_assert_uint_eq(emu_count(emu, "POST", "/v1/candidates"), 0);
+    uats_conn_close(conn);
+}
+END_TEST
+
+START_TEST(oauth_password_grant_json_body_token_path)
+{
+    /* pwdconn declares the password grant, a JSON body and the token at
+     * data.access_token: username and password go in the body, the client
+     * as Basic, and data.expires_in sets the lifetime. */
+    v.oauth = true;
+    v.token_lifetime = 1;
+    char extra[1024];
+    uats_error err;
+    snprintf(extra, sizeof extra,
+             "\"credentials\": {\"client_id\": \"client-1\", \"client_secret\": \"" CLIENT_SECRET
+             "\", \"username\": \"api.user@example.com\", \"password\": \"" SECRET "\","
+             " \"token_url\": \"%s/oauth/v1/authenticate\"}, \"options\": {\"sub\": \"77\"}",
+             emu_base_url(emu));
+    uats_conn *conn = open_with("pwdconn", extra, &err);
+    ck_assert_msg(conn != NULL, "open: %s", err.text);
+    char *id = created_id(conn);
+    ck_assert_int_eq(v.tokens_issued, 1);
+    ck_assert(v.last_was_json);
+    ck_assert_str_eq(v.last_grant, "password");
+    ck_assert_str_eq(v.last_user, "api.user@example.com");
+    ck_assert_str_eq(v.last_sub, "77"); /* oauth_param goes into the JSON too */
+    struct timespec pause = {0, 600 * 1000000L};
+    nanosleep(&pause, NULL);
+    ck_assert_int_eq(get(conn, id, &err), UATS_OK);
+    ck_assert_int_eq(v.tokens_issued, 2); /* renewed halfway through 1 s */
+    free(id);
+    uats_conn_close(conn);
+    assert_clean(&err);
+
+    /* Without the password the grant cannot be made: refused at open. */
+    snprintf(extra, sizeof extra,
+             "\"credentials\": {\"client_id\": \"client-1\", \"client_secret\": \"" CLIENT_SECRET
+             "\", \"username\": \"api.user@example.com\", \"token_url\": "
+             "\"%s/oauth/v1/authenticate\"}", emu_base_url(emu));
+    ck_assert_ptr_null(open_with("pwdconn", extra, &err));
+    ck_assert_int_eq(err.code, UATS_E_CONFIG);
+    ck_assert_str_eq(err.field, "credentials.password");
+
+    /* A wrong password is an auth failure, nothing sent to the API. */
+    snprintf(extra, sizeof extra,
+             "\"credentials\": {\"client_id\": \"client-1\", \"client_secret\": \"" CLIENT_SECRET
+             "\", \"username\": \"api.user@example.com\", \"password\": \"wrong\", "
+             "\"token_url\": \"%s/oauth/v1/authenticate\"}", emu_base_url(emu));
+    conn = open_with("pwdconn", extra, &err);
+    ck_assert_ptr_nonnull(conn);
+    uats_object *out;
+    size_t before = emu_count(emu, "POST", "/v1/candidates");
+    ck_assert_int_eq(create(conn, "Ada", &out, &err), UATS_E_AUTH);
+    ck_assert_str_eq(err.vendor_message, "invalid_grant");
+    ck_assert_uint_eq(emu_count(emu, "POST", "/v1/candidates"), before);
+    uats_conn_close(conn);
+}
+END_TEST
+
+START_TEST(oauth_token_path_missing_is_auth_error)
+{
+    /* httpconn reads the top-level access_token; pwdconn must not accept an
+     * answer whose data has none. */
+    v.oauth = true;
+    char extra[1024];
+    uats_error err;
+    snprintf(extra, sizeof extra,
+             "\"credentials\": {\"client_id\": \"client-1\", \"client_secret\": \"" CLIENT_SECRET
+             "\", \"username\": \"u\", \"password\": \"" SECRET "\", \"token_url\": "
+             "\"%s/oauth/token\"}", emu_base_url(emu));
+    uats_conn *conn = open_with("pwdconn", extra, &err);
+    ck_assert_ptr_nonnull(conn);
+    uats_object *out;
+    ck_assert_int_eq(create(conn, "Ada", &out, &err), UATS_E_AUTH);
+    ck_assert_msg(strstr(err.text, "data.access_token") != NULL, "%s", err.text);
     uats_conn_close(conn);
 }
 END_TEST
@@ -1133,6 +1244,8 @@ int main(void)
     tcase_add_test(tc, oauth_token_renewed_before_expiry_and_after_401);
     tcase_add_test(tc, oauth_refresh_token_rotation_reaches_the_host);
     tcase_add_test(tc, oauth_refused_grant_is_auth_error);
+    tcase_add_test(tc, oauth_password_grant_json_body_token_path);
+    tcase_add_test(tc, oauth_token_path_missing_is_auth_error);
     tcase_add_test(tc, oauth_token_answer_variants);
     tcase_add_test(tc, oauth_expires_at_sets_the_lifetime);
     tcase_add_test(tc, oauth_token_url_from_the_connector);

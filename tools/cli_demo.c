@@ -84,6 +84,24 @@ static char *demo_job(const char *config_path)
     return job;
 }
 
+/* Whether the connector stores "id": its vendor keys candidates by the
+ * caller's id (Eightfold), so the demo names one. */
+static bool demo_wants_id(uats_conn *conn)
+{
+    const char *f;
+    for (size_t i = 0; (f = uats_module_stored_field(uats_conn_module(conn), i)); i++)
+        if (strcmp(f, "id") == 0)
+            return true;
+    return false;
+}
+
+static uats_code set_demo_id(uats_object *in, uats_error *err)
+{
+    char id[64];
+    snprintf(id, sizeof id, "uats-demo-%ld-%ld", (long)time(NULL), (long)getpid());
+    return uats_set_string(in, UATS_F_ID, id, err);
+}
+
 /* run_one's answer for a configuration whose connector is not installed. */
 #define EXIT_SKIPPED (-1)
 
@@ -126,6 +144,7 @@ static int run_one(cli *c, uats_ctx *ctx, const char *config_path)
     if (uats_object_from_text(UATS_KIND_CANDIDATE_INPUT, candidate_json, strlen(candidate_json),
                               &in, &err) != UATS_OK ||
         (job && uats_set_string(in, UATS_F_JOB_ID, job, &err) != UATS_OK) ||
+        (demo_wants_id(conn) && set_demo_id(in, &err) != UATS_OK) ||
         attachment("ada-resume.txt", "RESUME", resume_text, &resume) != EXIT_OK ||
         uats_add_attachment_input(in, resume, &err) != UATS_OK)
         goto out;

@@ -41,6 +41,9 @@
 #ifdef WITH_CONNECTOR_TEAMTAILOR
 #include "teamtailor_emu.h"
 #endif
+#ifdef WITH_CONNECTOR_EIGHTFOLD
+#include "eightfold_emu.h"
+#endif
 /* The vendors this build emulates (configure --enable-connectors). */
 static const emu_sandbox_vendor *const emulated[] = {
 #ifdef WITH_CONNECTOR_LEVER
@@ -66,6 +69,9 @@ static const emu_sandbox_vendor *const emulated[] = {
 #endif
 #ifdef WITH_CONNECTOR_TEAMTAILOR
     &teamtailor_sandbox,
+#endif
+#ifdef WITH_CONNECTOR_EIGHTFOLD
+    &eightfold_sandbox,
 #endif
     NULL,
 };

@@ -459,8 +459,28 @@ typedef struct uats_connector {
      * refused. NULL: not stated. */
     const char *const *stored_fields;
 
+    /* The OAuth 2.0 token request, for vendors that depart from the
+     * client-credentials form the core sends by default. oauth_grant:
+     * UATS_OAUTH_CLIENT_CREDENTIALS (0), or UATS_OAUTH_PASSWORD, the
+     * resource-owner password grant (RFC 6749 4.3) with the connection's
+     * credentials.username and .password (both then required, and both
+     * redacted like every credential) while client_id and client_secret
+     * still go as Basic. A refresh_token credential still selects the
+     * refresh grant. oauth_json_body nonzero: the same parameters are sent
+     * as one JSON object instead of a form. oauth_token_path: the dotted
+     * path of the access token in the answer ("data.access_token"); its
+     * siblings give expires_in/expires_at and refresh_token. NULL:
+     * "access_token" at the top level. */
+    uint32_t oauth_grant;
+    uint32_t oauth_json_body;
+    const char *oauth_token_path;
+
     /* ---- ABI 1.2 fields go below this line ---- */
 } uats_connector;
+
+/* uats_connector.oauth_grant */
+#define UATS_OAUTH_CLIENT_CREDENTIALS 0
+#define UATS_OAUTH_PASSWORD 1
 
 /* Initializer for the header fields of a uats_connector. Designated
  * initializers: C99, or C++20. */

@@ -4,7 +4,8 @@
  * emulator those tests start: JSON records {id, name, email} under /v1.
  * Built three times (tests/Makefile.am), once per API-key placement:
  * httpconn (Basic, key as user), hdrconn (X-Api-Key header) and qryconn
- * (apikey query parameter).
+ * (apikey query parameter); pwdconn is httpconn getting its OAuth token
+ * with the password grant (JSON body, token under "data").
  */
 #include <stdio.h>
 #include <string.h>
@@ -167,6 +168,12 @@ static const uats_connector connector = {
     .rate_per_sec = 0,
     .rate_burst = 0,
     .error_message_paths = error_paths,
+#ifdef OAUTH_PASSWORD
+    /* Eightfold's style: password grant, JSON body, token in an envelope. */
+    .oauth_grant = UATS_OAUTH_PASSWORD,
+    .oauth_json_body = 1,
+    .oauth_token_path = "data.access_token",
+#endif
     .open = http_open,
     .create_candidate = http_create,
     .get_candidate = http_get,
