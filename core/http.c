@@ -412,6 +412,16 @@ void uats__http_req_free(uats_http_req *req)
 {
     if (!req)
         return;
+    /* Token requests carry secrets in their bodies and Basic credentials:
+     * wipe them rather than leave them in freed memory. */
+    if (req->kind == REQ_INTERNAL) {
+        if (req->form.data)
+            memset(req->form.data, 0, req->form.len);
+        if (req->body)
+            memset(req->body, 0, req->body_len);
+        if (req->basic_password)
+            memset(req->basic_password, 0, strlen(req->basic_password));
+    }
     uats__free_mem(req->path.data);
     uats__free_mem(req->query.data);
     uats__free_mem(req->form.data);

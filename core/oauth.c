@@ -243,13 +243,7 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
     }
     if (body && built)
         uats__http_json_body(req, body);
-    if (body) {
-        /* The serialised copy is the request's now; scrub ours. */
-        json_t *pw = json_object_get(body, "password");
-        if (json_is_string(pw))
-            json_string_set(pw, "");
-        json_decref(body);
-    }
+    json_decref(body); /* serialised into the request, which wipes it when freed */
     if (!built) {
         uats__http_req_free(req);
         return uats__host_api.fail(call, UATS_E_NOMEM, "out of memory");
@@ -259,12 +253,18 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
      * revoke the whole family on reuse). */
     if (!o->refresh_token)
         uats__http_idempotent(req, 1);
+    /* Relabel only this request's own failure: one recorded earlier in the
+     * call (a create whose outcome is unknown, then a token renewal for a
+     * read) must reach the host as it was. */
+    bool first = !call->failed;
     uats_code rc = uats__http_send(req, &resp);
     if (rc != UATS_OK) {
         if (rc == UATS_E_VALIDATION || rc == UATS_E_AUTH || rc == UATS_E_FORBIDDEN)
-            call->err->code = rc = UATS_E_AUTH; /* a refused grant is an auth failure */
+            rc = UATS_E_AUTH; /* a refused grant is an auth failure */
         else if (rc == UATS_E_OUTCOME_UNKNOWN)
-            call->err->code = rc = UATS_E_TRANSPORT; /* the host's own request never left */
+            rc = UATS_E_TRANSPORT; /* the host's own request never left */
+        if (first)
+            call->err->code = rc;
         return rc;
     }
     json_t *doc = uats__http_resp_json(resp);
@@ -278,6 +278,11 @@ static uats_code fetch(uats_call *call, oauth_state *o, char **rotated)
         uats__http_resp_free(resp);
         return UATS_E_AUTH;
     }
+    /* The password grant renews with the password: a refresh token it
+     * hands out is not followed (its expiry would lock the connection out
+     * while the password still works), unless the connection gave one. */
+    if (d->oauth_grant == UATS_OAUTH_PASSWORD && !o->refresh_token)
+        refresh = NULL;
     double expires = lifetime(call, holder);
     /* Everything borrowed from the answer is copied before it is freed. */
     bool rotated_now = refresh && (!o->refresh_token || strcmp(refresh, o->refresh_token) != 0);

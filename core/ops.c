@@ -89,7 +89,14 @@ static uats_code op_finish(op *o, uats_code rc, json_t *result, uats_kind kind,
                            uats_object **out)
 {
     const char *name = o->conn->module->desc.name;
-    if (uats__alloc_failures() != o->alloc_failures && rc != UATS_E_OUTCOME_UNKNOWN) {
+    bool ran_out = uats__alloc_failures() != o->alloc_failures;
+    if (ran_out && rc != UATS_E_OUTCOME_UNKNOWN && o->err->code == UATS_E_OUTCOME_UNKNOWN) {
+        /* A write whose outcome is unknown stays so, whatever the hook
+         * made of it after memory ran out. */
+        json_decref(result);
+        result = NULL;
+        rc = UATS_E_OUTCOME_UNKNOWN;
+    } else if (ran_out && rc != UATS_E_OUTCOME_UNKNOWN) {
         /* Memory ran out somewhere along the way: whatever the hook made
          * of it (a missing field, a "bad" result), it is out of memory. */
         o->call.failed = false;

@@ -341,6 +341,24 @@ START_TEST(a_lost_create_answer_is_checked_by_id_never_resent)
     ck_assert_uint_eq(emu_count(emu, "POST", CREATE_ROUTE), 2);
     ck_assert_ptr_null(eightfold_emu_candidate(ef, "cand-lost2"));
     uats_object_free(in);
+    /* The check by id meets a 401 and the token renewal is refused: the
+     * host must still hear "outcome unknown" (the create may have
+     * happened), not "auth", after which it would create again. */
+    in = ada("cand-lost3");
+    emu_fault refused = {.kind = EMU_FAULT_STATUS, .status = 401,
+                         .body = "{\"errors\": [{\"message\": \"expired\"}]}"};
+    emu_fault no_token = {.kind = EMU_FAULT_STATUS, .status = 401,
+                          .body = "{\"error\": \"invalid_client\"}"};
+    ck_assert_int_eq(emu_fault_push(emu, "POST", CREATE_ROUTE, &bad), 0);
+    ck_assert_int_eq(emu_fault_push(emu, "GET", CREATE_ROUTE "/:id", &refused), 0);
+    ck_assert_int_eq(emu_fault_push(emu, "POST", "/oauth/v1/authenticate", &no_token), 0);
+    size_t tokens = emu_count(emu, "POST", "/oauth/v1/authenticate");
+    uats_code rc = uats_candidate_create(conn, in, &out, NULL, &err);
+    ck_assert_msg(rc == UATS_E_OUTCOME_UNKNOWN, "%s: %s", uats_code_name(rc), err.text);
+    /* The renewal was really tried (and refused). */
+    ck_assert_uint_eq(emu_count(emu, "POST", "/oauth/v1/authenticate"), tokens + 1);
+    emu_fault_clear(emu);
+    uats_object_free(in);
 }
 END_TEST
 

@@ -7,6 +7,7 @@
  * HTTP service (docs/vendors/eightfold.md).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@ static const uats_option_spec options[] = {
 
 typedef struct ef_state {
     long wait_ms;
+    /* Adding a file is read-modify-write of the candidate's whole list:
+     * two at once on one connection would erase each other's file. */
+    pthread_mutex_t attach_lock;
 } ef_state;
 
 static uats_code ef_open(uats_call *call, void **state)
@@ -61,8 +65,13 @@ static uats_code ef_open(uats_call *call, void **state)
                                "eightfold-eu, eightfold-gov, eightfold-ca, eightfold-me, "
                                "eightfold-wu, eightfold-ap; not \"%s\"", region);
     if (uats_host->base_url(call)) {
-        /* A sandbox or proxy: the token endpoint sits beside the API. */
-        snprintf(url, sizeof url, "%s/oauth/v1/authenticate", uats_host->base_url(call));
+        /* A sandbox or proxy: the token endpoint sits beside the API. A
+         * cut address would receive the credentials: refuse instead. */
+        if ((size_t)snprintf(url, sizeof url, "%s/oauth/v1/authenticate",
+                             uats_host->base_url(call)) >= sizeof url)
+            return uats_host->fail(call, UATS_E_CONFIG, "base_url is too long for the token "
+                                   "endpoint beside it (%zu characters at most)",
+                                   sizeof url - 24);
     } else {
         snprintf(url, sizeof url, "https://apiv2.%s.ai", region ? region : "eightfold");
         if (uats_host->set_base_url(call, url) != UATS_OK)
@@ -76,13 +85,16 @@ static uats_code ef_open(uats_call *call, void **state)
     if (!s)
         return uats_host->fail(call, UATS_E_NOMEM, "out of memory");
     s->wait_ms = wait_ms;
+    pthread_mutex_init(&s->attach_lock, NULL);
     *state = s;
     return UATS_OK;
 }
 
 static void ef_close(void *state)
 {
-    uats_host->free(state);
+    ef_state *s = state;
+    pthread_mutex_destroy(&s->attach_lock);
+    uats_host->free(s);
 }
 
 static double now_ms(void)
@@ -163,7 +175,7 @@ static uats_code wait_transaction(uats_call *call, const ef_state *s, const char
  * wait set, a 404 is asked again until the deadline (a write whose
  * transaction cannot be followed); otherwise a 404 is UATS_E_NOT_FOUND. */
 static uats_code fetch(uats_call *call, const ef_state *s, const char *id, bool wait,
-                       uats_http_resp **resp, json_t **profile)
+                       const json_t *expect, uats_http_resp **resp, json_t **profile)
 {
     const char *sys = uats_host->option(call, "system_id");
     double deadline = now_ms() + (double)(wait ? s->wait_ms : 0);
@@ -184,8 +196,12 @@ static uats_code fetch(uats_call *call, const ef_state *s, const char *id, bool 
             if (!json_is_object(doc))
                 return uats_host->fail(call, UATS_E_VENDOR, "Eightfold's ATS candidate is "
                                        "not an object");
-            *profile = doc;
-            return UATS_OK;
+            /* Waiting for our write: an older record under the same id is
+             * not it (its lastActivityTs differs), so keep waiting. */
+            if (!expect || ef_same_candidate(doc, expect)) {
+                *profile = doc;
+                return UATS_OK;
+            }
         }
         uats_host->http_resp_free(*resp);
         *resp = NULL;
@@ -307,7 +323,7 @@ static uats_code ef_create(uats_call *call, void *state, const json_t *input, js
     if (rc == UATS_OK && txn)
         rc = wait_transaction(call, s, txn, resp, "create");
     if (rc == UATS_OK)
-        rc = fetch(call, s, id, txn == NULL, &got, &profile);
+        rc = fetch(call, s, id, txn == NULL, txn == NULL ? body : NULL, &got, &profile);
     if (rc == UATS_OK && !(*out = ef_to_candidate(call, profile)))
         rc = UATS_E_VENDOR;
     uats_host->http_resp_free(got);
@@ -320,7 +336,7 @@ static uats_code ef_get(uats_call *call, void *state, const char *id, json_t **o
 {
     uats_http_resp *resp = NULL;
     json_t *profile;
-    uats_code rc = fetch(call, state, id, false, &resp, &profile);
+    uats_code rc = fetch(call, state, id, false, NULL, &resp, &profile);
     if (rc == UATS_OK && !(*out = ef_to_candidate(call, profile)))
         rc = UATS_E_VENDOR;
     uats_host->http_resp_free(resp);
@@ -350,16 +366,22 @@ static json_t *find_attachment(const json_t *list, const char *id)
 static uats_code ef_attach(uats_call *call, void *state, const char *candidate_id,
                            const json_t *input, json_t **out)
 {
-    const ef_state *s = state;
+    ef_state *s = state;
     const char *sys = uats_host->option(call, "system_id");
     uats_http_resp *before = NULL, *resp = NULL, *after = NULL;
     json_t *profile, *att = NULL, *list = NULL;
     char *b64 = NULL;
     const char *txn;
-    uats_code rc = fetch(call, s, candidate_id, false, &before, &profile);
+    pthread_mutex_lock(&s->attach_lock);
+    uats_code rc = fetch(call, s, candidate_id, false, NULL, &before, &profile);
     if (rc != UATS_OK)
         goto done;
     const json_t *old = json_object_get(profile, "attachments");
+    if (old && !json_is_null(old) && !json_is_array(old)) {
+        rc = uats_host->fail(call, UATS_E_VENDOR, "Eightfold's candidate %s lists its files "
+                             "as something other than an array; nothing sent", candidate_id);
+        goto done;
+    }
     size_t i;
     json_t *e;
     json_array_foreach(old, i, e) {
@@ -406,7 +428,7 @@ static uats_code ef_attach(uats_call *call, void *state, const char *candidate_i
     for (;;) {
         uats_host->http_resp_free(after);
         after = NULL;
-        if ((rc = fetch(call, s, candidate_id, false, &after, &profile)) != UATS_OK)
+        if ((rc = fetch(call, s, candidate_id, false, NULL, &after, &profile)) != UATS_OK)
             goto done;
         there = find_attachment(json_object_get(profile, "attachments"), id);
         if (there || !(ms = next_pause(&step, deadline)))
@@ -428,6 +450,7 @@ done:
     uats_host->http_resp_free(before);
     uats_host->http_resp_free(resp);
     uats_host->http_resp_free(after);
+    pthread_mutex_unlock(&s->attach_lock);
     return rc;
 }
 

@@ -68,11 +68,17 @@ bool ef_epoch_to_date(int64_t seconds, char out[11])
 {
     int64_t y;
     int m, d;
+    /* Years 1..9999 only; also keeps -seconds from overflowing. */
+    if (seconds < -62135596800LL || seconds > 253402300799LL)
+        return false;
     int64_t day = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
     civil_from_days(day, &y, &m, &d);
     if (y < 1 || y > 9999)
         return false;
-    snprintf(out, 11, "%04d-%02d-%02d", (int)y, m, d);
+    char text[32]; /* room for any int: the compiler cannot see m, d are small */
+    snprintf(text, sizeof text, "%04d-%02d-%02d", (int)y, m, d);
+    memcpy(out, text, 10);
+    out[10] = '\0';
     return true;
 }
 
@@ -614,15 +620,28 @@ uats_code ef_create_body(uats_call *call, const json_t *input, const char *syste
     json_decref(atts);
     /* The caller's own vendor keys go in last, over the mapping. */
     const json_t *extra = json_object_get(input, "remote_fields");
+    if (json_is_true(json_object_get(extra, "autoGenerateCandidateId"))) {
+        json_decref(b);
+        return uats_host->fail_field(call, UATS_E_INVALID_INPUT, 0,
+                                     "remote_fields.autoGenerateCandidateId", NULL,
+                                     "Eightfold-made ids would make every retried create a new "
+                                     "candidate: set id instead");
+    }
     if (json_is_object(extra))
         json_object_update(b, (json_t *)extra);
+    /* The keys the safe retry rests on stay ours. */
+    json_object_set_new(b, "candidateId", json_string(id));
+    json_object_set_new(b, "systemId", json_string(system_id));
     *body = b;
     return UATS_OK;
 }
 
 bool ef_same_candidate(const json_t *stored, const json_t *body)
 {
-    static const char *const keys[] = {"candidateId", "firstName", "lastName", "emails"};
+    /* lastActivityTs is this attempt's own stamp: an older record under the
+     * same id (an earlier import) does not pass for the write just sent. */
+    static const char *const keys[] = {"candidateId", "firstName", "lastName", "emails",
+                                       "lastActivityTs"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const json_t *a = json_object_get(stored, keys[i]), *b = json_object_get(body, keys[i]);
         if (json_is_null(a))
@@ -909,7 +928,9 @@ json_t *ef_to_candidate(uats_call *call, const json_t *p)
     set_list(c, "attachments", ids_of(json_object_get(p, "attachments"), "attachmentId"));
     const json_t *ts = json_object_get(p, "lastActivityTs");
     char when[UATS_TIME_SIZE];
-    if (json_is_integer(ts) &&
+    /* Range first: a hostile value must not overflow the multiplication. */
+    if (json_is_integer(ts) && json_integer_value(ts) >= -62135596800LL &&
+        json_integer_value(ts) <= 253402300799LL &&
         uats_host->time_from_epoch_ms(json_integer_value(ts) * 1000, when) == UATS_OK) {
         json_object_set_new(c, "remote_updated_at", json_string(when));
         json_object_set_new(c, "last_interaction_at", json_string(when));
