@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -221,6 +224,13 @@ int cmd_demo(cli *c, int argc, char **argv)
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
+#ifdef __linux__
+        /* If uats dies before it can stop the sandbox (killed, or a closed
+         * pipe: `uats demo | head`), the sandbox goes too. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() == 1)
+            _exit(0);
+#endif
         FILE *o = freopen(urls, "w", stdout);
         (void)o;
         execlp(sandbox, "uats-sandbox", "--config-dir", dir, (char *)NULL);
