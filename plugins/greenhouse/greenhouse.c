@@ -86,16 +86,6 @@ static bool wait_again(const gh_state *st, long *waited, long *step)
     return true;
 }
 
-static bool digits_only(const char *s)
-{
-    if (!s || !*s || strlen(s) > 18)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 /* ---- open / close ---- */
 
 /* A base URL given with the version ("https://harvest.greenhouse.io/v1")
@@ -156,7 +146,7 @@ static uats_code gh_open(uats_call *call, void **state)
     else
         return uats_host->fail(call, UATS_E_CONFIG, "options.api_version is \"%s\"; Greenhouse "
                                "Harvest is v3 or v1", version);
-    if (who && !digits_only(who))
+    if (who && !gh_digits_only(who))
         return uats_host->fail(call, UATS_E_CONFIG, "options.on_behalf_of is a Greenhouse "
                                "user id (a number), not \"%s\"", who);
     char *end = NULL;
@@ -219,7 +209,7 @@ static uats_code acting_user(uats_call *call, const gh_state *st, const json_t *
         return uats_host->fail(call, UATS_E_CONFIG, "Greenhouse records every write as a user: "
                                "set options.on_behalf_of on the connection or acting_user on "
                                "the input (nothing was sent)");
-    if (!digits_only(*who))
+    if (!gh_digits_only(*who))
         return uats_host->fail_field(call, UATS_E_INVALID_INPUT, 0, "acting_user", NULL,
                                      "acting_user is a Greenhouse user id (a number), not "
                                      "\"%s\"", *who);
@@ -433,7 +423,7 @@ static uats_code gh_get(uats_call *call, void *state, const char *id, json_t **o
 {
     gh_state *st = state;
     uats_http_resp *resp;
-    if (!digits_only(id))
+    if (!gh_digits_only(id))
         return uats_host->fail(call, UATS_E_NOT_FOUND, "Greenhouse candidate ids are numbers; "
                                "there is no candidate \"%s\"", id);
     if (st->v == GH_V3)
@@ -678,7 +668,7 @@ static uats_code gh_attach(uats_call *call, void *state, const char *candidate_i
                            const json_t *input, json_t **out)
 {
     gh_state *st = state;
-    if (!digits_only(candidate_id))
+    if (!gh_digits_only(candidate_id))
         return uats_host->fail(call, UATS_E_NOT_FOUND, "Greenhouse candidate ids are numbers; "
                                "there is no candidate \"%s\"", candidate_id);
     return st->v == GH_V3 ? v3_attach(call, st, candidate_id, input, out)

@@ -83,6 +83,10 @@ json_t *gh_v1_to_attachment(uats_call *call, const char *candidate_id, const jso
 const char *gh_input_field(const char *gh_field, bool attachment, const char *prefix,
                            char *out, size_t size);
 
+/* Whether s is a Greenhouse id: 1 to 18 digits (ids are integers; unified
+ * ids are their decimal strings). */
+bool gh_digits_only(const char *s);
+
 /* The application a file goes on, among a candidate's applications
  * (borrowed v1 or v3 application objects): the newest active one, else the
  * newest. NULL when there is none. */

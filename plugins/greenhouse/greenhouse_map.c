@@ -45,8 +45,7 @@ static const char *to_unified(const type_pair *map, const char *greenhouse)
     return "OTHER"; /* a type Greenhouse added later, or none */
 }
 
-/* Greenhouse ids are integers; unified ids are strings of digits. */
-static bool digits_only(const char *s)
+bool gh_digits_only(const char *s)
 {
     if (!s || !*s || strlen(s) > 18)
         return false;
@@ -220,7 +219,7 @@ static uats_code application(uats_call *call, gh_version v, const json_t *app, j
     const char *job = json_string_value(json_object_get(app, "job_id"));
     const char *stage = json_string_value(json_object_get(app, "stage_id"));
     *prospect = !job;
-    if (job && !digits_only(job))
+    if (job && !gh_digits_only(job))
         return uats_host->fail_field(call, UATS_E_INVALID_INPUT, 0, "application.job_id", NULL,
                                      "Greenhouse job ids are numbers, not \"%s\"", job);
     if (json_object_get(app, "source"))
@@ -232,7 +231,7 @@ static uats_code application(uats_call *call, gh_version v, const json_t *app, j
     if (json_object_get(app, "form_answers"))
         uats_host->warn(call, "application.form_answers",
                         "Harvest cannot write application answers");
-    if (stage && (v == GH_V3 || !job || !digits_only(stage)))
+    if (stage && (v == GH_V3 || !job || !gh_digits_only(stage)))
         uats_host->warn(call, "application.stage_id",
                         v == GH_V3 ? "Harvest v3 places a new application in the job's first "
                                      "stage"
@@ -241,7 +240,7 @@ static uats_code application(uats_call *call, gh_version v, const json_t *app, j
     if (!job)
         return UATS_OK;
     json_t *a = json_pack("{s:o}", "job_id", id_value(job));
-    if (v == GH_V1 && stage && digits_only(stage))
+    if (v == GH_V1 && stage && gh_digits_only(stage))
         json_object_set_new(a, "initial_stage_id", id_value(stage));
     if (v == GH_V1)
         json_object_set_new(body, "applications", json_pack("[o]", a));
