@@ -32,6 +32,8 @@
  */
 #define _GNU_SOURCE /* explicit_bzero */
 
+#include <config.h>
+
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
