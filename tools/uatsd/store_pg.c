@@ -316,10 +316,12 @@ static int exec_on(pg_state *st, PGconn *conn, const char *sql, int nparams,
     if (state && strcmp(state, PG_UNIQUE_VIOLATION) == 0) {
         snprintf(why, STORE_WHY, "already taken");
         rc = STORE_EXISTS;
-    } else if (primary && PQstatus(conn) == CONNECTION_OK) {
-        scrub(st, "PostgreSQL store: ", primary, why);
-    } else {
+    } else if (PQstatus(conn) != CONNECTION_OK) {
         scrub(st, "PostgreSQL store: connection lost: ", PQerrorMessage(conn), why);
+    } else {
+        /* A server error (its primary message), or libpq's own (no result:
+         * out of memory). */
+        scrub(st, "PostgreSQL store: ", primary ? primary : PQerrorMessage(conn), why);
     }
     PQclear(r);
     return rc;
