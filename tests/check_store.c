@@ -487,8 +487,20 @@ static int terminate_sessions(void)
     ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
     int n = PQntuples(r);
     PQclear(r);
+    /* Wait until the sessions have ended (their sockets are closed then),
+     * up to 10 s. */
+    for (int i = 0; i < 200; i++) {
+        r = PQexecParams(c, "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                         1, NULL, params, NULL, NULL, 0);
+        ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+        int left = atoi(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        if (left == 0)
+            break;
+        usleep(50 * 1000);
+    }
     PQfinish(c);
-    usleep(100 * 1000);   /* the ends reach the client sockets */
+    usleep(20 * 1000);   /* and the ends have reached the client's sockets */
     return n;
 }
 
