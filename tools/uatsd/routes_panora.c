@@ -26,7 +26,7 @@ static json_t *panora_error_body(int status, const char *code, const char *messa
     seed_now_iso(ts);
     seed_error_text(message, err, text, sizeof text);
     return json_pack("{s:i, s:s, s:s, s:s}", "statusCode", status, "timestamp", ts,
-                     "message", text, "code", code ? code : "ERROR");
+                     "message", text, "code", seed_code(code));
 }
 
 static const gw_family panora_family = {"panora", panora_error_body};

@@ -29,7 +29,7 @@ static json_t *truto_error_body(int status, const char *code, const char *messag
     seed_error_text(message, err, text, sizeof text);
     json_t *o = json_pack("{s:i, s:s, s:s, s:s}", "statusCode", status,
                           "error", MHD_get_reason_phrase_for((unsigned)status),
-                          "message", text, "code", code ? code : "ERROR");
+                          "message", text, "code", seed_code(code));
     /* The vendor answered with an error of its own: Truto marks those, and
      * passes on what the vendor said (we keep its message, not its body). */
     if (o && err && err->http_status > 0) {

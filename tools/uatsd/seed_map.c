@@ -297,7 +297,7 @@ static void fail_core(gw_req *r, gw_resp *out, uats_error *err, const seed_renam
         }
         snprintf(err->field, sizeof err->field, "%s", api);
     }
-    gw_fail(r, out, 0, uats_code_name(err->code), err->text, err);
+    gw_fail(r, out, 0, NULL, err->text, err);
 }
 
 /* Append the connector's warnings (fields renamed) to tx->warnings. */
@@ -384,12 +384,19 @@ void seed_error_text(const char *message, const uats_error *err, char *out, size
         snprintf(out, size, "%s", message);
 }
 
+const char *seed_code(const char *code)
+{
+    if (!code)
+        return "ERROR";
+    return strncmp(code, "UATS_E_", 7) == 0 ? code + 7 : code;
+}
+
 void seed_now_iso(char out[32])
 {
     struct timespec ts;
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
 }

@@ -111,6 +111,10 @@ void seed_answer(gw_req *r, gw_resp *out, int status, json_t *body, const json_t
  * vendor said something of its own, what it said. */
 void seed_error_text(const char *message, const uats_error *err, char *out, size_t size);
 
+/* The short code of an error body: "NOT_FOUND" for "UATS_E_NOT_FOUND", as
+ * the native API names them; "ERROR" for NULL. Static or borrowed. */
+const char *seed_code(const char *code);
+
 /* The time now as ISO 8601 UTC with milliseconds, into out[32]. */
 void seed_now_iso(char out[32]);
 
