@@ -44,7 +44,7 @@ suite() {
  "links": ["https://github.com/grace", {"url": "https://grace.example.com", "type": "website"}],
  "tags": ["cobol"],
  "attachments": [{"id": "a1", "file_name": "cv.pdf", "url": "https://files.example.com/cv.pdf",
-                  "type": "resume"}],
+                  "file_url": "https://elsewhere.example.com/cv.pdf", "type": "resume"}],
  "job_form_field_answers": [{"name": "visa", "value": "no", "group_id": "g1"}],
  "remote_data": {"sources": ["truto-test"]},
  "nickname": "Amazing Grace"}
@@ -72,6 +72,7 @@ JSON
     [ -n "$id" ] && [ "$id" != null ] || fail "no id"
     has_warning nickname
     has_warning 'attachments[0].id'
+    has_warning 'attachments[0].file_url'
     has_warning 'attachments[0]'          # Lever takes contents, not URLs
     has_warning job_form_field_answers    # Lever keeps no form answers
     has_warning 'emails[0].type'

@@ -95,18 +95,8 @@ static bool attachment_in(seed_tx *tx, const json_t *item, const char *path, jso
         !seed_copy(tx, item, "attachment_type", entry, "type"))
         return false;
     const char *url = json_string_value(json_object_get(item, "file_url"));
-    json_t *name = json_object_get(item, "file_name");
-    if ((!name || json_is_null(name)) && url) {
-        char *derived = seed_file_name_from_url(url);
-        if (!derived || !seed_set(tx, entry, "file_name", json_string(derived))) {
-            free(derived);
-            return seed_nomem(tx);
-        }
-        free(derived);
-    } else if (!seed_copy(tx, item, "file_name", entry, "file_name")) {
-        return false;
-    }
-    return seed_warn_unknown(tx, item, known, path, "uats has no place for it on a new file");
+    return seed_file_name_in(tx, item, url, entry) &&
+           seed_warn_unknown(tx, item, known, path, "uats has no place for it on a new file");
 }
 
 /* Panora takes either ids of attachments it stored, or new files. uats

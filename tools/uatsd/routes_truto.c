@@ -116,33 +116,31 @@ static bool attachment_type_in(seed_tx *tx, const json_t *item, const char *path
     return true;
 }
 
-/* One file, given by URL (url, else file_url): the unified input's url. */
+/* One file, given by URL (url, else file_url): the unified input's url. A
+ * different file_url beside url is a warning. */
 static bool attachment_in(seed_tx *tx, const json_t *item, const char *path, json_t *dst)
 {
     static const char *const known[] = {"url", "file_url", "file_name", "type",
                                         "attachment_type", NULL};
     json_t *url = json_object_get(item, "url");
+    json_t *file_url = json_object_get(item, "file_url");
     if (!url || json_is_null(url))
-        url = json_object_get(item, "file_url");
+        url = file_url;
     if (!json_is_string(url))
         return seed_refuse(tx, "%s: give the file's url (a string)", path);
+    if (file_url && !json_is_null(file_url) && !json_equal(file_url, url)) {
+        char fpath[96];
+        snprintf(fpath, sizeof fpath, "%s.file_url", path);
+        if (!seed_warn(tx, fpath, "url was used; this second address is ignored"))
+            return false;
+    }
     json_t *entry = json_object();
     if (!entry || json_array_append_new(dst, entry) != 0)
         return seed_nomem(tx);
     if (!seed_set(tx, entry, "url", json_incref(url)))
         return false;
-    json_t *name = json_object_get(item, "file_name");
-    if (name && !json_is_null(name)) {
-        if (!seed_set(tx, entry, "file_name", json_incref(name)))
-            return false;
-    } else {
-        char *derived = seed_file_name_from_url(json_string_value(url));
-        bool ok = derived && seed_set(tx, entry, "file_name", json_string(derived));
-        free(derived);
-        if (!ok)
-            return seed_nomem(tx);
-    }
-    return attachment_type_in(tx, item, path, entry) &&
+    return seed_file_name_in(tx, item, json_string_value(url), entry) &&
+           attachment_type_in(tx, item, path, entry) &&
            seed_warn_unknown(tx, item, known, path, "uats has no place for it on a new file");
 }
 

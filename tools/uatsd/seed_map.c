@@ -266,7 +266,9 @@ bool seed_warn_unknown(seed_tx *tx, const json_t *src, const char *const known[]
     return tx->status == 0;
 }
 
-char *seed_file_name_from_url(const char *url)
+/* The last path segment of url (without query or fragment), else
+ * "attachment". New string or NULL. */
+static char *file_name_from_url(const char *url)
 {
     const char *p = strstr(url, "://");
     p = p ? p + 3 : url;
@@ -279,6 +281,17 @@ char *seed_file_name_from_url(const char *url)
     if (!slash || slash + 1 == p + end)
         return strdup("attachment");
     return strndup(slash + 1, (size_t)(p + end - slash - 1));
+}
+
+bool seed_file_name_in(seed_tx *tx, const json_t *item, const char *url, json_t *entry)
+{
+    json_t *name = json_object_get(item, "file_name");
+    if ((name && !json_is_null(name)) || !url)
+        return seed_copy(tx, item, "file_name", entry, "file_name");
+    char *derived = file_name_from_url(url);
+    bool ok = derived && seed_set(tx, entry, "file_name", json_string(derived));
+    free(derived);
+    return ok || seed_nomem(tx);
 }
 
 /* ---- core calls and their failures -------------------------------------- */

@@ -83,9 +83,10 @@ const char *seed_known_type(uats_field field, const char *word);
 bool seed_warn_unknown(seed_tx *tx, const json_t *src, const char *const known[],
                        const char *prefix, const char *why);
 
-/* A file name for a file given by URL: the last path segment of the URL
- * (without query or fragment), else "attachment". New string or NULL. */
-char *seed_file_name_from_url(const char *url);
+/* The file_name of the API's file item, copied to entry; when it has none
+ * and the file is given by url, the URL's last path segment (without query
+ * or fragment), else "attachment". */
+bool seed_file_name_in(seed_tx *tx, const json_t *item, const char *url, json_t *entry);
 
 /*
  * Run the create: read tx->unified as a create input, create the candidate
