@@ -50,6 +50,7 @@ typedef struct gw_resp {
     int status;
     json_t *body;               /* taken by the server; NULL: no body */
     char location[512];         /* Location header when non-empty */
+    long retry_after;           /* Retry-After header (seconds) when > 0 */
 } gw_resp;
 
 typedef void gw_handler(gw_req *r, gw_resp *out);
