@@ -20,6 +20,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gw.h"
@@ -99,22 +100,27 @@ static const char *merge_name(const char *parent, const char *name)
     return name;
 }
 
+/* Append s to the string in out (size bytes), cutting it to fit. */
 static void add_str(char *out, size_t size, const char *s)
 {
-    size_t len = strlen(out);
-    if (len + 1 < size)
-        snprintf(out + len, size - len, "%s", s);
+    size_t len = strlen(out), n = strlen(s);
+    if (len + 1 >= size)
+        return;
+    if (n > size - len - 1)
+        n = size - len - 1;
+    memcpy(out + len, s, n);
+    out[len + n] = '\0';
 }
 
 /*
- * Merge's pointer for a unified field path. A path that already holds a '/'
- * is one of ours, written in Merge's terms while translating; unified paths
- * never contain one.
+ * Merge's pointer for a unified field path. A path that already holds a '/',
+ * or is "model" or "remote_user_id", is one of ours, written in Merge's
+ * terms while translating; unified paths are never such.
  */
 static void merge_pointer(const char *path, char *out, size_t size)
 {
     out[0] = '\0';
-    if (strchr(path, '/')) {
+    if (strchr(path, '/') || strcmp(path, "model") == 0 || strcmp(path, "remote_user_id") == 0) {
         add_str(out, size, path);
         return;
     }
@@ -222,11 +228,23 @@ static void fail_input(gw_req *r, gw_resp *out, const char *pointer, const char 
     gw_fail(r, out, 400, uats_code_name(err.code), err.text, &err);
 }
 
+/* The status for a failed core call. Merge answers 400 when the vendor
+ * does not support a request; the gateway's 501 would also be retried. */
+static int merge_status(uats_code code)
+{
+    return code == UATS_E_UNSUPPORTED ? 400 : gw_status_for(code);
+}
+
+static void fail_read(gw_req *r, gw_resp *out, const uats_error *err)
+{
+    gw_fail(r, out, merge_status(err->code), NULL, NULL, err);
+}
+
 /* A failed core write: see the head of this file for the status. */
 static void fail_write(gw_req *r, gw_resp *out, const uats_error *err, const char *what)
 {
     if (err->code != UATS_E_OUTCOME_UNKNOWN) {
-        gw_fail(r, out, 0, uats_code_name(err->code), err->text, err);
+        fail_read(r, out, err);
         return;
     }
     char text[UATS_ERROR_SIZE + 160];
@@ -422,7 +440,61 @@ typedef struct xlate {
     bool ok;                     /* false once an allocation failed */
     char bad[POINTER_SIZE];      /* the first unreadable field, or "" */
     char bad_detail[160];
+    /* Ids in Merge's lists are dropped, so unified list indexes differ from
+     * the client's: where each unified attachment and the application came
+     * from, to name them as sent. */
+    size_t *file_at, nfiles;
+    size_t application_at;
 } xlate;
+
+static void xlate_clear(xlate *x)
+{
+    json_decref(x->warnings);
+    free(x->file_at);
+}
+
+/* The pointer, in the client's terms, for a unified path of this request. */
+static void request_pointer(const xlate *x, const char *path, char *out, size_t size)
+{
+    static const char files[] = "model/attachments/", app[] = "model/applications/0";
+    char p[POINTER_SIZE], index[24];
+    merge_pointer(path, p, sizeof p);
+    const char *rest = NULL, *list = NULL;
+    size_t at = 0;
+    if (strncmp(p, files, sizeof files - 1) == 0) {
+        char *end;
+        unsigned long n = strtoul(p + sizeof files - 1, &end, 10);
+        if (end != p + sizeof files - 1 && n < x->nfiles) {
+            at = x->file_at[n];
+            rest = end;
+            list = files;
+        }
+    } else if (strncmp(p, app, sizeof app - 1) == 0) {
+        at = x->application_at;
+        rest = p + sizeof app - 1;
+        list = "model/applications/";
+    }
+    if (!rest) {
+        snprintf(out, size, "%s", p);
+        return;
+    }
+    snprintf(index, sizeof index, "%zu", at);
+    out[0] = '\0';
+    add_str(out, size, list);
+    add_str(out, size, index);
+    add_str(out, size, rest);
+}
+
+/* err->field (a unified path) as the client's pointer, for the error body. */
+static void request_field(const xlate *x, uats_error *err)
+{
+    char pointer[POINTER_SIZE];
+    if (!err->field[0])
+        return;
+    request_pointer(x, err->field, pointer, sizeof pointer);
+    err->field[0] = '\0';
+    add_str(err->field, sizeof err->field, pointer);  /* cut if deeper than it holds */
+}
 
 static void warn(xlate *x, bool unrecognized, const char *pointer, const char *fmt, ...)
     UATS_PRINTF(4, 5);
@@ -456,15 +528,23 @@ static void warn_unrecognized(xlate *x, const char *pointer, const char *key)
          "ignored.", key);
 }
 
-/* A list entry's pointer, e.g. "model/email_addresses/2". */
+/* A list entry's pointer, e.g. "model/email_addresses/2", and a key's.
+ * Pointers only label messages: a deep one is cut at POINTER_SIZE. */
 static void entry_pointer(char *out, size_t size, const char *list, size_t i)
 {
-    snprintf(out, size, "%s/%zu", list, i);
+    char index[24];
+    snprintf(index, sizeof index, "/%zu", i);
+    out[0] = '\0';
+    add_str(out, size, list);
+    add_str(out, size, index);
 }
 
 static void key_pointer(char *out, size_t size, const char *base, const char *key)
 {
-    snprintf(out, size, "%s/%s", base, key);
+    out[0] = '\0';
+    add_str(out, size, base);
+    add_str(out, size, "/");
+    add_str(out, size, key);
 }
 
 /* Merge's {value, <type_key>, integration_params, ...} entries as unified
@@ -667,8 +747,11 @@ static json_t *application_in(xlate *x, json_t *m, const char *pointer)
                    (strcmp(json_string_value(v), "applicant") == 0 ||
                     strcmp(json_string_value(v), "lead") == 0)) {
             put(u, "source", json_incref(v), &x->ok);
+        } else if (strcmp(key, "source") == 0) {
+            warn(x, false, kp, "source is not stored: uats keeps only \"applicant\" (applied) "
+                 "or \"lead\" (added by a user), not a free-text source.");
         } else if (strcmp(key, "candidate") != 0) {
-            /* source (free text), applied_at, offers, credited_to, ... */
+            /* applied_at, offers, credited_to, reject_reason, ... */
             warn(x, false, kp, "%s is not stored: the unified application carries job, "
                  "stage, source (applicant or lead) and screening answers only.", key);
         }
@@ -697,6 +780,7 @@ static void applications_in(xlate *x, json_t *u, json_t *list)
             warn(x, false, at, "Only the first application is created with the candidate.");
         } else {
             put(u, "application", application_in(x, e, at), &x->ok);
+            x->application_at = i;
             have = true;
         }
     }
@@ -709,7 +793,8 @@ static void attachments_in(xlate *x, json_t *u, json_t *list)
         return;
     }
     json_t *files = json_array();
-    bool ok = files != NULL;
+    x->file_at = calloc(json_array_size(list) + 1, sizeof *x->file_at);
+    bool ok = files != NULL && x->file_at != NULL;
     size_t i;
     json_t *e;
     json_array_foreach(list, i, e) {
@@ -720,8 +805,10 @@ static void attachments_in(xlate *x, json_t *u, json_t *list)
                  "(file_url) instead.", json_string_value(e));
         else if (!json_is_object(e))
             refuse(x, at, "must be an id or an attachment object");
-        else if (ok)
+        else if (ok) {
             append(files, attachment_in(x, e, at), &ok);
+            x->file_at[x->nfiles++] = i;
+        }
     }
     if (!ok) {
         x->ok = false;
@@ -821,7 +908,7 @@ static void add_core_warnings(xlate *x, const uats_warnings *w)
 {
     for (size_t i = 0; i < uats_warnings_count(w); i++) {
         char pointer[POINTER_SIZE];
-        merge_pointer(uats_warning_field(w, i), pointer, sizeof pointer);
+        request_pointer(x, uats_warning_field(w, i), pointer, sizeof pointer);
         warn(x, false, pointer, "%s", uats_warning_message(w, i));
     }
 }
@@ -843,7 +930,8 @@ static json_t *request_in(gw_req *r, gw_resp *out, xlate *x, json_t *(*fn)(xlate
     if (x->bad[0]) {
         fail_input(r, out, x->bad, x->bad_detail);
     } else if (!x->ok || !u) {
-        gw_fail(r, out, 500, uats_code_name(UATS_E_NOMEM), "out of memory", NULL);
+        gw_fail(r, out, gw_status_for(UATS_E_NOMEM), uats_code_name(UATS_E_NOMEM),
+                "out of memory", NULL);
     } else {
         return u;
     }
@@ -852,14 +940,14 @@ static json_t *request_in(gw_req *r, gw_resp *out, xlate *x, json_t *(*fn)(xlate
 }
 
 /* A unified input object from its JSON; false after answering 400. */
-static bool object_in(gw_req *r, gw_resp *out, uats_kind kind, const json_t *u,
-                      uats_object **obj)
+static bool object_in(gw_req *r, gw_resp *out, const xlate *x, uats_kind kind,
+                      const json_t *u, uats_object **obj)
 {
     uats_error err;
     if (uats_object_from_json(kind, u, obj, &err) == UATS_OK)
         return true;
-    gw_fail(r, out, err.code == UATS_E_NOMEM ? 500 : 400, uats_code_name(err.code), err.text,
-            &err);
+    request_field(x, &err);
+    gw_fail(r, out, err.code == UATS_E_NOMEM ? gw_status_for(err.code) : 400, NULL, NULL, &err);
     return false;
 }
 
@@ -887,11 +975,12 @@ static void merge_create_candidate(gw_req *r, gw_resp *out)
     json_t *body = NULL;
     uats_object *in = NULL;
     json_t *u = request_in(r, out, &x, candidate_request_in, &body);
-    if (u && object_in(r, out, UATS_KIND_CANDIDATE_INPUT, u, &in)) {
+    if (u && object_in(r, out, &x, UATS_KIND_CANDIDATE_INPUT, u, &in)) {
         uats_object *cand;
         uats_warnings *w;
         uats_error err;
         if (uats_candidate_create(gw_link_conn(link), in, &cand, &w, &err) != UATS_OK) {
+            request_field(&x, &err);
             fail_write(r, out, &err, "candidate");
         } else {
             add_core_warnings(&x, w);
@@ -906,7 +995,7 @@ static void merge_create_candidate(gw_req *r, gw_resp *out)
     uats_object_free(in);
     json_decref(u);
     json_decref(body);
-    json_decref(x.warnings);
+    xlate_clear(&x);
     gw_link_release(link);
 }
 
@@ -940,13 +1029,14 @@ static void merge_add_attachment(gw_req *r, gw_resp *out)
     json_t *body = NULL;
     uats_object *in = NULL;
     json_t *u = request_in(r, out, &x, attachment_request_in, &body);
-    if (u && object_in(r, out, UATS_KIND_ATTACHMENT_INPUT, u, &in)) {
+    if (u && object_in(r, out, &x, UATS_KIND_ATTACHMENT_INPUT, u, &in)) {
         const char *cand_id =
             json_string_value(json_object_get(json_object_get(body, "model"), "candidate"));
         uats_object *att;
         uats_warnings *w;
         uats_error err;
         if (uats_attachment_add(gw_link_conn(link), cand_id, in, &att, &w, &err) != UATS_OK) {
+            request_field(&x, &err);
             fail_write(r, out, &err, "attachment");
         } else {
             add_core_warnings(&x, w);
@@ -964,7 +1054,7 @@ static void merge_add_attachment(gw_req *r, gw_resp *out)
     uats_object_free(in);
     json_decref(u);
     json_decref(body);
-    json_decref(x.warnings);
+    xlate_clear(&x);
     gw_link_release(link);
 }
 
@@ -988,7 +1078,7 @@ static void get_candidate(gw_req *r, gw_resp *out)
     uats_object *cand;
     uats_error err;
     if (uats_candidate_get(gw_link_conn(link), r->params[0], &cand, &err) != UATS_OK) {
-        gw_fail(r, out, 0, uats_code_name(err.code), err.text, &err);
+        fail_read(r, out, &err);
         gw_link_release(link);
         return;
     }
@@ -1002,7 +1092,8 @@ static void get_candidate(gw_req *r, gw_resp *out)
         out->status = 200;
         out->body = body;
     } else {
-        gw_fail(r, out, 500, uats_code_name(UATS_E_NOMEM), "out of memory", NULL);
+        gw_fail(r, out, gw_status_for(UATS_E_NOMEM), uats_code_name(UATS_E_NOMEM),
+                "out of memory", NULL);
     }
     json_decref(u);
     uats_object_free(cand);
