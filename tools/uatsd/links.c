@@ -152,7 +152,7 @@ static gw_link *open_link(gw_req *r, store_connection *row, gw_resp *out)
     }
     if (uats_conn_open(r->gw->ctx, l->config, &l->conn, &err) != UATS_OK) {
         /* The reason may name a configuration key but never a secret. */
-        gw_fail(r, out, 500, uats_code_name(err.code), err.text, NULL);
+        gw_fail(r, out, 500, gw_code_name(err.code), err.text, NULL);
         link_destroy(l);
         return NULL;
     }

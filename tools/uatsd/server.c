@@ -87,6 +87,12 @@ int gw_status_for(uats_code code)
     }
 }
 
+const char *gw_code_name(uats_code code)
+{
+    const char *name = uats_code_name(code);
+    return strncmp(name, "UATS_E_", 7) == 0 ? name + 7 : name;
+}
+
 void gw_fail(gw_req *r, gw_resp *out, int status, const char *code, const char *message,
              const uats_error *err)
 {
@@ -94,7 +100,7 @@ void gw_fail(gw_req *r, gw_resp *out, int status, const char *code, const char *
         if (!status)
             status = gw_status_for(err->code);
         if (!code)
-            code = uats_code_name(err->code);
+            code = gw_code_name(err->code);
         if (!message)
             message = err->text[0] ? err->text : uats_strerror(err->code);
         if (err->code == UATS_E_RATE_LIMITED && err->retry_after > 0)
@@ -438,8 +444,20 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
         *upload_data_size = 0;
         if (q->queued)
             return MHD_YES;
-        if (q->len + n > g->opt.max_body)
-            return too_large_now(q, g);
+        if (q->too_large || q->len + n > g->opt.max_body) {
+            /* A body of undeclared length (chunked) that outgrows the cap:
+             * answering now, with the client still sending, would reach it
+             * as a connection reset. Read and drop the rest, then answer;
+             * past four times the cap, give up on the client. */
+            if (!q->too_large) {
+                q->too_large = 1;
+                free(q->body);
+                q->body = NULL;
+                q->cap = 0;
+            }
+            q->len += n;
+            return q->len / 4 > g->opt.max_body ? MHD_NO : MHD_YES;
+        }
         if (q->len + n + 1 > q->cap) {
             size_t cap = q->cap ? q->cap : 4096;
             while (cap < q->len + n + 1)
