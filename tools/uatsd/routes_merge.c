@@ -248,8 +248,10 @@ static void fail_write(gw_req *r, gw_resp *out, const uats_error *err, const cha
         return;
     }
     char text[UATS_ERROR_SIZE + 160];
-    snprintf(text, sizeof text, "%s The %s may have been created: look for it before sending "
-             "this request again.", err->text, what);
+    size_t len = strlen(err->text);
+    snprintf(text, sizeof text, "%s%s The %s may have been created: look for it before "
+             "sending this request again.", err->text,
+             len && err->text[len - 1] == '.' ? "" : ".", what);
     gw_fail(r, out, STATUS_OUTCOME_UNKNOWN, uats_code_name(err->code), text, err);
 }
 
@@ -287,7 +289,7 @@ static json_t *typed_list(const json_t *u, const char *key, const char *type_key
         const char *type = json_string_value(json_object_get(e, "type"));
         if (type && map)
             type = map(type);
-        append(out, json_pack("{s:O, s:s?}", "value", json_object_get(e, "value"),
+        append(out, json_pack("{s:O?, s:s?}", "value", json_object_get(e, "value"),
                               type_key, type), &ok);
     }
     if (!ok) {
@@ -304,7 +306,7 @@ static json_t *value_list(const json_t *u, const char *key)
     const json_t *in = json_object_get(u, key);
     bool ok = out != NULL;
     for (size_t i = 0; ok && i < json_array_size(in); i++)
-        append(out, json_incref(json_object_get(json_array_get(in, i), "value")), &ok);
+        append(out, copy_or_null(json_array_get(in, i), "value"), &ok);
     if (!ok) {
         json_decref(out);
         return NULL;
@@ -604,14 +606,15 @@ static json_t *id_of(const json_t *v)
     return json_is_string(id) ? json_incref((json_t *)id) : NULL;
 }
 
-/* The file name at the end of a URL's path ("cv.pdf"). */
+/* The file name at the end of a URL's path ("cv.pdf"); one that does not
+ * fit is not cut (that could split a UTF-8 character): the default name. */
 static void name_from_url(const char *url, char *out, size_t size)
 {
     const char *end = url + strcspn(url, "?#");
     const char *start = end;
     while (start > url && start[-1] != '/')
         start--;
-    if (end == start || strncmp(url, "data:", 5) == 0)
+    if (end == start || (size_t)(end - start) >= size || strncmp(url, "data:", 5) == 0)
         snprintf(out, size, "%s", DEFAULT_FILE_NAME);
     else
         snprintf(out, size, "%.*s", (int)(end - start), start);
@@ -868,9 +871,12 @@ static void candidate_key_in(xlate *x, json_t *u, const char *key, json_t *v)
         attachments_in(x, u, v);
     else if (strcmp(key, "integration_params") == 0 ||
              strcmp(key, "linked_account_params") == 0)
-        params_in(x, u, key, v);
-    else if (strcmp(key, "last_interaction_at") == 0 || strcmp(key, "remote_template_id") == 0)
-        warn(x, false, pointer, "%s is not written: the vendor sets it.", key);
+        return;  /* after the other keys, in a fixed order */
+    else if (strcmp(key, "last_interaction_at") == 0)
+        warn(x, false, pointer, "last_interaction_at is not written: the vendor sets it.");
+    else if (strcmp(key, "remote_template_id") == 0)
+        warn(x, false, pointer, "remote_template_id is not used: uats does not create "
+             "candidates from vendor templates.");
     else
         warn_unrecognized(x, pointer, key);
 }
@@ -898,6 +904,10 @@ static json_t *candidate_request_in(xlate *x, json_t *body)
     json_object_foreach(model, key, v)
         if (!json_is_null(v))
             candidate_key_in(x, u, key, v);
+    static const char *const params[] = {"integration_params", "linked_account_params"};
+    for (size_t i = 0; i < 2; i++)
+        if ((v = json_object_get(model, params[i])) && !json_is_null(v))
+            params_in(x, u, params[i], v);
     if (json_is_string(user))
         put(u, "acting_user", json_incref(user), &x->ok);
     return u;
