@@ -223,8 +223,11 @@ static void fail_input(gw_req *r, gw_resp *out, const char *pointer, const char 
     uats_error err;
     memset(&err, 0, sizeof err);
     err.code = UATS_E_INVALID_INPUT;
-    snprintf(err.field, sizeof err.field, "%s", pointer);
-    snprintf(err.text, sizeof err.text, "%s: %s", pointer, detail);
+    /* Both are cut to fit: they label, and a cut label still says where. */
+    add_str(err.field, sizeof err.field, pointer);
+    add_str(err.text, sizeof err.text, pointer);
+    add_str(err.text, sizeof err.text, ": ");
+    add_str(err.text, sizeof err.text, detail);
     gw_fail(r, out, 400, uats_code_name(err.code), err.text, &err);
 }
 
@@ -498,6 +501,15 @@ static void request_field(const xlate *x, uats_error *err)
     add_str(err->field, sizeof err->field, pointer);  /* cut if deeper than it holds */
 }
 
+/* An empty object, or NULL with the failure recorded. */
+static json_t *new_object(xlate *x)
+{
+    json_t *o = json_object();
+    if (!o)
+        x->ok = false;
+    return o;
+}
+
 static void warn(xlate *x, bool unrecognized, const char *pointer, const char *fmt, ...)
     UATS_PRINTF(4, 5);
 
@@ -652,11 +664,9 @@ static void file_url_in(xlate *x, json_t *u, json_t *url, const char *pointer)
  * unified attachment input; "candidate" is the caller's business. */
 static json_t *attachment_in(xlate *x, json_t *m, const char *pointer)
 {
-    json_t *u = json_object();
-    if (!u) {
-        x->ok = false;
+    json_t *u = new_object(x);
+    if (!u)
         return NULL;
-    }
     char kp[POINTER_SIZE];
     const char *key;
     json_t *v;
@@ -724,11 +734,9 @@ static json_t *answers_in(xlate *x, json_t *list, const char *pointer)
 /* One Merge ApplicationRequest as the unified application. */
 static json_t *application_in(xlate *x, json_t *m, const char *pointer)
 {
-    json_t *u = json_object();
-    if (!u) {
-        x->ok = false;
+    json_t *u = new_object(x);
+    if (!u)
         return NULL;
-    }
     char kp[POINTER_SIZE];
     const char *key;
     json_t *v;
@@ -894,11 +902,9 @@ static json_t *candidate_request_in(xlate *x, json_t *body)
         refuse(x, "remote_user_id", "must be a string");
         return NULL;
     }
-    json_t *u = json_object();
-    if (!u) {
-        x->ok = false;
+    json_t *u = new_object(x);
+    if (!u)
         return NULL;
-    }
     const char *key;
     json_t *v;
     json_object_foreach(model, key, v)
@@ -976,41 +982,8 @@ static void created(gw_resp *out, xlate *x, json_t *model, const char *id)
     out->body = body;
 }
 
-static void merge_create_candidate(gw_req *r, gw_resp *out)
-{
-    gw_link *link = gw_link_get(r, gw_header(r, "X-Account-Token"), "X-Account-Token", out);
-    if (!link)
-        return;
-    xlate x = {0};
-    json_t *body = NULL;
-    uats_object *in = NULL;
-    json_t *u = request_in(r, out, &x, candidate_request_in, &body);
-    if (u && object_in(r, out, &x, UATS_KIND_CANDIDATE_INPUT, u, &in)) {
-        uats_object *cand;
-        uats_warnings *w;
-        uats_error err;
-        if (uats_candidate_create(gw_link_conn(link), in, &cand, &w, &err) != UATS_OK) {
-            request_field(&x, &err);
-            fail_write(r, out, &err, "candidate");
-        } else {
-            add_core_warnings(&x, w);
-            json_t *cj = uats_object_to_json(cand, 0);
-            created(out, &x, cj ? merge_candidate(cj, NULL) : NULL,
-                    uats_get_string(cand, UATS_F_ID));
-            json_decref(cj);
-            uats_warnings_free(w);
-            uats_object_free(cand);
-        }
-    }
-    uats_object_free(in);
-    json_decref(u);
-    json_decref(body);
-    xlate_clear(&x);
-    gw_link_release(link);
-}
-
 /* {model: {candidate, file_name, file_url, attachment_type}, remote_user_id}
- * -> the unified attachment input (JSON); the candidate id goes to *cand. */
+ * -> the unified attachment input (JSON). */
 static json_t *attachment_request_in(xlate *x, json_t *body)
 {
     json_t *model = json_object_get(body, "model");
@@ -1030,7 +1003,60 @@ static json_t *attachment_request_in(xlate *x, json_t *body)
     return attachment_in(x, model, "model");
 }
 
-static void merge_add_attachment(gw_req *r, gw_resp *out)
+/* The candidate id of an attachment request (checked by the translation). */
+static const char *attachment_candidate(const json_t *body)
+{
+    return json_string_value(json_object_get(json_object_get(body, "model"), "candidate"));
+}
+
+static uats_code create_call(uats_conn *conn, const json_t *body, const uats_object *in,
+                             uats_object **out, uats_warnings **w, uats_error *err)
+{
+    (void)body;
+    return uats_candidate_create(conn, in, out, w, err);
+}
+
+static uats_code attach_call(uats_conn *conn, const json_t *body, const uats_object *in,
+                             uats_object **out, uats_warnings **w, uats_error *err)
+{
+    return uats_attachment_add(conn, attachment_candidate(body), in, out, w, err);
+}
+
+static json_t *created_candidate(const json_t *u, const json_t *body)
+{
+    (void)body;
+    return merge_candidate(u, NULL);
+}
+
+static json_t *created_attachment(const json_t *u, const json_t *body)
+{
+    json_t *model = merge_attachment(u);
+    /* The unified result may leave the candidate out; Merge names it. */
+    if (model && json_is_null(json_object_get(model, "candidate")) &&
+        json_object_set_new(model, "candidate", json_string(attachment_candidate(body))) != 0) {
+        json_decref(model);
+        return NULL;
+    }
+    return model;
+}
+
+/* One of Merge's writes: what differs between them. */
+typedef struct write_op {
+    uats_kind kind;                                  /* of the unified input */
+    json_t *(*in)(xlate *x, json_t *body);           /* Merge's body -> unified JSON */
+    uats_code (*call)(uats_conn *conn, const json_t *body, const uats_object *in,
+                      uats_object **out, uats_warnings **w, uats_error *err);
+    json_t *(*model)(const json_t *unified, const json_t *body);  /* the answer's model */
+    const char *what;                                /* for messages */
+} write_op;
+
+static const write_op create_op = {UATS_KIND_CANDIDATE_INPUT, candidate_request_in,
+                                   create_call, created_candidate, "candidate"};
+static const write_op attach_op = {UATS_KIND_ATTACHMENT_INPUT, attachment_request_in,
+                                   attach_call, created_attachment, "attachment"};
+
+/* Translate, make the core call once, answer {model, warnings, errors}. */
+static void merge_write(gw_req *r, gw_resp *out, const write_op *op)
 {
     gw_link *link = gw_link_get(r, gw_header(r, "X-Account-Token"), "X-Account-Token", out);
     if (!link)
@@ -1038,27 +1064,22 @@ static void merge_add_attachment(gw_req *r, gw_resp *out)
     xlate x = {0};
     json_t *body = NULL;
     uats_object *in = NULL;
-    json_t *u = request_in(r, out, &x, attachment_request_in, &body);
-    if (u && object_in(r, out, &x, UATS_KIND_ATTACHMENT_INPUT, u, &in)) {
-        const char *cand_id =
-            json_string_value(json_object_get(json_object_get(body, "model"), "candidate"));
-        uats_object *att;
+    json_t *u = request_in(r, out, &x, op->in, &body);
+    if (u && object_in(r, out, &x, op->kind, u, &in)) {
+        uats_object *result;
         uats_warnings *w;
         uats_error err;
-        if (uats_attachment_add(gw_link_conn(link), cand_id, in, &att, &w, &err) != UATS_OK) {
+        if (op->call(gw_link_conn(link), body, in, &result, &w, &err) != UATS_OK) {
             request_field(&x, &err);
-            fail_write(r, out, &err, "attachment");
+            fail_write(r, out, &err, op->what);
         } else {
             add_core_warnings(&x, w);
-            json_t *aj = uats_object_to_json(att, 0);
-            json_t *model = aj ? merge_attachment(aj) : NULL;
-            /* The unified result may leave the candidate out; Merge names it. */
-            if (model && json_is_null(json_object_get(model, "candidate")))
-                put(model, "candidate", json_string(cand_id), &x.ok);
-            created(out, &x, model, uats_get_string(att, UATS_F_ID));
-            json_decref(aj);
+            json_t *rj = uats_object_to_json(result, 0);
+            created(out, &x, rj ? op->model(rj, body) : NULL,
+                    uats_get_string(result, UATS_F_ID));
+            json_decref(rj);
             uats_warnings_free(w);
-            uats_object_free(att);
+            uats_object_free(result);
         }
     }
     uats_object_free(in);
@@ -1066,6 +1087,16 @@ static void merge_add_attachment(gw_req *r, gw_resp *out)
     json_decref(body);
     xlate_clear(&x);
     gw_link_release(link);
+}
+
+static void merge_create_candidate(gw_req *r, gw_resp *out)
+{
+    merge_write(r, out, &create_op);
+}
+
+static void merge_add_attachment(gw_req *r, gw_resp *out)
+{
+    merge_write(r, out, &attach_op);
 }
 
 /* The same path serves Merge (X-Account-Token) and Bindbee
