@@ -401,6 +401,11 @@ static MHD_Result_ too_large_now(request *q, gw *g)
 {
     gw_resp resp = {0};
     char msg[96];
+    int known;
+    /* Answer in the shape of the API the client speaks. */
+    const gw_route *rt = find_route(q, &known);
+    if (rt)
+        q->r.family = rt->family;
     q->too_large = 1;
     q->queued = 1;
     snprintf(msg, sizeof msg, "the body exceeds the gateway's limit of %zu bytes",
