@@ -180,18 +180,30 @@ static int match(const char *pattern, request *q)
 }
 
 /* The route for the request; *path_known when some route has this path
- * (for 405 rather than 404). */
-static const gw_route *find_route(request *q, int *path_known)
+ * (for 405 rather than 404), and then allow (when given) lists the
+ * methods it takes. */
+static const gw_route *find_route_allow(request *q, int *path_known, char *allow, size_t size)
 {
     *path_known = 0;
+    if (allow)
+        allow[0] = 0;
     for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables; t++)
         for (const gw_route *rt = route_tables[t]; rt->method; rt++)
             if (match(rt->pattern, q)) {
                 *path_known = 1;
                 if (strcmp(rt->method, q->r.method) == 0)
                     return rt;
+                if (allow && !strstr(allow, rt->method)) {
+                    size_t n = strlen(allow);
+                    snprintf(allow + n, size - n, "%s%s", n ? ", " : "", rt->method);
+                }
             }
     return NULL;
+}
+
+static const gw_route *find_route(request *q, int *path_known)
+{
+    return find_route_allow(q, path_known, NULL, 0);
 }
 
 /* Whether the Authorization header carries a valid gateway key. A key
@@ -261,8 +273,12 @@ static MHD_Result_ send_json(request *q, gw_resp *resp)
         snprintf(ra, sizeof ra, "%ld", resp->retry_after);
         MHD_add_response_header(mr, "Retry-After", ra);
     }
-    if (resp->status == 401)
+    /* Only for the gateway's own key: a 401 because the vendor refused a
+     * connection's credentials is not a challenge to the client. */
+    if (resp->challenge)
         MHD_add_response_header(mr, "WWW-Authenticate", "Bearer realm=\"uatsd\"");
+    if (resp->allow[0])
+        MHD_add_response_header(mr, "Allow", resp->allow);
     if (resp->replayed)
         MHD_add_response_header(mr, "Idempotent-Replayed", "true");
     MHD_Result_ rc = MHD_queue_response(q->r.mhd, (unsigned)resp->status, mr);
@@ -280,6 +296,7 @@ static void dispatch(request *q, gw_resp *resp)
     if (strcmp(q->r.path, "/healthz") == 0) {
         if (strcmp(q->r.method, "GET") != 0 && strcmp(q->r.method, "HEAD") != 0) {
             gw_fail(&q->r, resp, 405, "METHOD_NOT_ALLOWED", "use GET", NULL);
+            snprintf(resp->allow, sizeof resp->allow, "GET, HEAD");
             return;
         }
         resp->status = 200;
@@ -288,7 +305,7 @@ static void dispatch(request *q, gw_resp *resp)
         return;
     }
     int path_known;
-    const gw_route *rt = find_route(q, &path_known);
+    const gw_route *rt = find_route_allow(q, &path_known, resp->allow, sizeof resp->allow);
     if (!rt) {
         if (path_known)
             gw_fail(&q->r, resp, 405, "METHOD_NOT_ALLOWED", "this path does not take that method",
@@ -310,9 +327,11 @@ static void dispatch(request *q, gw_resp *resp)
     if (ok <= 0) {
         if (ok < 0)
             gw_fail(&q->r, resp, 503, "STORE_UNAVAILABLE", "the key store cannot be read", NULL);
-        else
+        else {
             gw_fail(&q->r, resp, 401, "UNAUTHORIZED",
                     "a valid gateway API key is needed: Authorization: Bearer <key>", NULL);
+            resp->challenge = true;
+        }
         return;
     }
     rt->handler(&q->r, resp);
@@ -388,6 +407,22 @@ static void access_log(gw *g, request *q, struct MHD_Connection *c)
     free(text);
 }
 
+int gw_reopen_access_log(gw *g)
+{
+    if (!g->access_path || !g->access_log || g->access_log == stdout)
+        return 0;
+    FILE *f = fopen(g->access_path, "a");
+    if (!f)
+        return -1;
+    setvbuf(f, NULL, _IOLBF, 0);
+    pthread_mutex_lock(&g->log_lock);
+    FILE *old = g->access_log;
+    g->access_log = f;
+    pthread_mutex_unlock(&g->log_lock);
+    fclose(old);
+    return 0;
+}
+
 static void request_free(request *q)
 {
     if (!q)
@@ -430,7 +465,7 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
         q->r.method = method;
         q->r.path = url;
         q->start_ms = gw_now_ms();
-        snprintf(q->r.request_id, sizeof q->r.request_id, "%lx-%lx", (unsigned long)time(NULL),
+        snprintf(q->r.request_id, sizeof q->r.request_id, "%s-%lx", g->instance_id,
                  (unsigned long)atomic_fetch_add(&g->next_id, 1));
         atomic_fetch_add(&g->active, 1);
         *con_cls = q;
@@ -538,14 +573,21 @@ int gw_server_start(gw *g)
         flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     else
         flags |= MHD_USE_EPOLL;
+    /* The logger first, so that MHD's remarks on the options use it; a
+     * pool only when there is more than one worker (MHD warns otherwise). */
+    struct MHD_OptionItem pool[] = {
+        {g->opt.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+         (intptr_t)g->opt.threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)g->opt.port, NULL, NULL, on_request, g,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(g->opt.threads > 1 ? g->opt.threads : 0),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)g->opt.timeout_s,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_ARRAY, pool,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "uatsd: cannot listen on %s port %u\n", g->opt.listen_host, g->opt.port);
