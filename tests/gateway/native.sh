@@ -58,6 +58,17 @@ JSON
     expect_status 404
     expect_json .error.code NOT_FOUND
     expect_json .error.http_status 404
+    # An id of "." or "..", raw or percent-encoded, is refused: as a dot
+    # segment it would send the request to another vendor endpoint
+    # (/opportunities/.. is /).
+    for dots in . .. %2e %2E%2e; do
+        req GET "$gw1/ats/v1/candidates/$dots" "${auth[@]}" --path-as-is
+        expect_status 400
+        expect_json .error.code INVALID_INPUT
+        req POST "$gw1/ats/v1/candidates/$dots/attachments" "${auth[@]}" --path-as-is \
+            -d '{"file_name": "cv.txt", "data": "SGVsbG8="}'
+        expect_status 400
+    done
 
     # Bad requests: the right status, a JSON error, nothing created.
     before=$(opportunities)
