@@ -127,6 +127,16 @@ JSON
         --data-binary @"$work/big.json"
     expect_status 413
     [ "$(opportunities)" -eq "$before" ] || fail "an oversized request created a candidate"
+    # Two Content-Length headers: refused, whatever their values (a proxy
+    # in front may frame the body by the other one: request smuggling).
+    local dup='{"first_name": "Dup"}' status_line
+    exec 3<>"/dev/tcp/127.0.0.1/${gw2##*:}"
+    printf 'POST /ats/v1/candidates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Connection-Token: %s\r\nContent-Length: %d\r\nContent-Length: 2\r\nConnection: close\r\n\r\n%s' \
+        "$key" "$token" ${#dup} "$dup" >&3
+    status_line=$(timeout 10 head -n 1 <&3)
+    exec 3<&-
+    case $status_line in "HTTP/1.1 400 "*) ;; *) fail "two Content-Length headers: '$status_line'" ;; esac
+    [ "$(opportunities)" -eq "$before" ] || fail "a request with two Content-Length headers created a candidate"
     # A key and a connection made while both run are seen by both; a
     # removed connection stops working on both.
     key2=$(new_key)

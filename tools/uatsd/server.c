@@ -432,21 +432,37 @@ static void request_free(request *q)
     free(q);
 }
 
-static MHD_Result_ too_large_now(request *q, gw *g)
+/* Answer before the body is read (MHD then reads no more from this
+ * connection and closes it), in the shape of the API the client speaks. */
+static MHD_Result_ refuse_now(request *q, int status, const char *code, const char *msg)
 {
     gw_resp resp = {0};
-    char msg[96];
     int known;
-    /* Answer in the shape of the API the client speaks. */
     const gw_route *rt = find_route(q, &known);
     if (rt)
         q->r.family = rt->family;
-    q->too_large = 1;
     q->queued = 1;
+    gw_fail(&q->r, &resp, status, code, msg, NULL);
+    return send_json(q, &resp);
+}
+
+static MHD_Result_ too_large_now(request *q, gw *g)
+{
+    char msg[96];
+    q->too_large = 1;
     snprintf(msg, sizeof msg, "the body exceeds the gateway's limit of %zu bytes",
              g->opt.max_body);
-    gw_fail(&q->r, &resp, 413, "BODY_TOO_LARGE", msg, NULL);
-    return send_json(q, &resp);
+    return refuse_now(q, 413, "BODY_TOO_LARGE", msg);
+}
+
+static MHD_Result_ count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                        const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, "Content-Length") == 0)
+        ++*(int *)cls;
+    return MHD_YES;
 }
 
 static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -469,6 +485,14 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
                  (unsigned long)atomic_fetch_add(&g->next_id, 1));
         atomic_fetch_add(&g->active, 1);
         *con_cls = q;
+        /* More than one Content-Length: this libmicrohttpd frames the body
+         * by the first, a proxy in front may by another (RFC 9112 6.3:
+         * an unrecoverable framing error). */
+        int ncl = 0;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &ncl);
+        if (ncl > 1)
+            return refuse_now(q, 400, "AMBIGUOUS_CONTENT_LENGTH",
+                              "more than one Content-Length header");
         /* Refuse a declared oversized body before reading it (and before
          * MHD says "100 Continue"). */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
