@@ -152,6 +152,9 @@ JSON
     merge_error 400 ERROR
     req GET "$api/candidates/$id" -H "Authorization: Bearer $key" -H "x-connector-token: not-a-token"
     merge_error 401 ERROR
+    # A method the path does not take: 405, in Merge's shape too.
+    req DELETE "$api/candidates/$id" "${auth[@]}"
+    merge_error 405 ERROR
     [ "$(opportunities)" -eq "$before" ] || fail "a refused request created a candidate"
     req GET "$api/candidates/$id" "${auth[@]}"
     expect_json '.attachments | length' 2

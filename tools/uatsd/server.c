@@ -181,7 +181,7 @@ static int match(const char *pattern, request *q)
 
 /* The route for the request; *path_known when some route has this path
  * (for 405 rather than 404), and then allow (when given) lists the
- * methods it takes. */
+ * methods it takes and the request takes that route's API shape. */
 static const gw_route *find_route_allow(request *q, int *path_known, char *allow, size_t size)
 {
     *path_known = 0;
@@ -190,9 +190,11 @@ static const gw_route *find_route_allow(request *q, int *path_known, char *allow
     for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables; t++)
         for (const gw_route *rt = route_tables[t]; rt->method; rt++)
             if (match(rt->pattern, q)) {
-                *path_known = 1;
                 if (strcmp(rt->method, q->r.method) == 0)
                     return rt;
+                if (!*path_known)
+                    q->r.family = rt->family;   /* the 405's shape */
+                *path_known = 1;
                 if (allow && !strstr(allow, rt->method)) {
                     size_t n = strlen(allow);
                     snprintf(allow + n, size - n, "%s%s", n ? ", " : "", rt->method);
