@@ -252,7 +252,10 @@ static MHD_Result_ send_json(request *q, gw_resp *resp)
     if (resp->body) {
         text = json_dumps(resp->body, JSON_COMPACT);
         if (!text) {
-            resp->status = 503;
+            /* A write that succeeded keeps its 2xx: a 503 would be resent
+             * by clients that retry 5xx, writing a second time. */
+            if (resp->status < 200 || resp->status > 299)
+                resp->status = 503;
             text = strdup("{\"error\":{\"code\":\"NOMEM\",\"message\":\"out of memory\"}}");
         }
         len = text ? strlen(text) : 0;
