@@ -101,6 +101,9 @@ JSON
     expect_json .error.code MISSING_CONNECTION_TOKEN
     req GET "$gw1/ats/v1/nothing" "${auth[@]}"
     expect_status 404
+    # A path that decodes to bytes that are not UTF-8 is still logged.
+    req GET "$gw1/ats/v1/candidates/bad%FFutf8" "${auth[@]}"
+    expect_status 404
     curl -s -D "$work/headers" -o "$work/body" -X DELETE "${auth[@]}" "$gw1/ats/v1/candidates/$id"
     grep -q "^HTTP/1.1 405" "$work/headers" || fail "DELETE: not 405"
     grep -qi "^Allow: GET" "$work/headers" || fail "405 without Allow"
@@ -196,6 +199,7 @@ JSON
     [ "$(wc -l <"$log1")" -ge 20 ] || fail "the access log lacks lines"
     jq -s -e 'map(select(.status == 201 and .api == "native" and .connection != "")) | length >= 2' "$log1" >/dev/null \
         || fail "access log lines lack fields"
+    grep -qF '"path":"/ats/v1/candidates/bad%FFutf8"' "$log1" || fail "a non-UTF-8 path left no log line"
 }
 for_each_store suite
 

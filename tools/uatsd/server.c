@@ -365,6 +365,26 @@ static MHD_Result_ log_query_arg(void *cls, enum MHD_ValueKind kind, const char 
     return MHD_YES;
 }
 
+/* A request's path (or method) for the log: as it is when it is UTF-8, else
+ * with every non-ASCII byte as %XX (a JSON string must be UTF-8, and a
+ * path decodes to whatever bytes the client chose). */
+static json_t *log_path(const char *path)
+{
+    json_t *j = json_string(path);
+    if (j)
+        return j;
+    size_t n = strlen(path);
+    char *text = malloc(3 * n + 1), *o = text;
+    if (!text)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        o += *p < 0x80 ? sprintf(o, "%c", *p) : sprintf(o, "%%%02X", *p);
+    *o = 0;
+    j = json_string(text);
+    free(text);
+    return j;
+}
+
 static void access_log(gw *g, request *q, struct MHD_Connection *c)
 {
     if (!g->access_log)
@@ -391,10 +411,10 @@ static void access_log(gw *g, request *q, struct MHD_Connection *c)
     json_t *query = json_object();
     if (query)
         MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, log_query_arg, query);
-    json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o*, s:i, s:I, s:I, s:I, s:s, s:s}",
+    json_t *line = json_pack("{s:s, s:s, s:s, s:o*, s:o*, s:o*, s:i, s:I, s:I, s:I, s:s, s:s}",
                              "time", when, "request_id", q->r.request_id, "remote", addr,
-                             "method", q->r.method ? q->r.method : "",
-                             "path", q->r.path ? q->r.path : "", "query", query,
+                             "method", log_path(q->r.method ? q->r.method : ""),
+                             "path", log_path(q->r.path ? q->r.path : ""), "query", query,
                              "status", q->status, "bytes_in", (json_int_t)q->len,
                              "bytes_out", (json_int_t)q->bytes_out,
                              "ms", (json_int_t)(gw_now_ms() - q->start_ms),
