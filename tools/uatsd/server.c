@@ -668,8 +668,12 @@ void gw_server_stop(gw *g)
         struct timespec ts = {0, 20 * 1000000};
         nanosleep(&ts, NULL);
     }
+    /* MHD_stop_daemon closes every connection, so those requests get no
+     * answer, but it joins the worker threads: a handler inside a vendor
+     * call (which nothing can cut short) still runs to its end first. */
     if (atomic_load(&g->active) > 0)
-        fprintf(stderr, "uatsd: stopping with %ld request(s) unfinished after %u s\n",
+        fprintf(stderr, "uatsd: %ld request(s) still running after %u s: their clients get "
+                "no answer; waiting for their vendor calls to return\n",
                 atomic_load(&g->active), g->opt.shutdown_s);
     MHD_stop_daemon(d);
     g->daemon = NULL;
