@@ -89,6 +89,14 @@ JSON
     expect_json .error.code UNAUTHORIZED
     req POST "$gw1/ats/v1/candidates" -H "X-Connection-Token: $token" -d '{"first_name": "A"}'
     expect_status 401
+    # Without a valid key no body is read (or buffered): a client that
+    # waits for "100 Continue" is answered 401 instead.
+    head -c 2000 /dev/zero | tr '\0' 'a' | sed 's/^/{"first_name": "/; s/$/"}/' >"$work/mid.json"
+    curl -s -D "$work/headers" -o "$work/body" -H "Expect: 100-continue" \
+        -H "X-Connection-Token: $token" --data-binary @"$work/mid.json" "$gw1/ats/v1/candidates"
+    grep -q "^HTTP/1.1 401" "$work/headers" || { cat "$work/headers"; fail "no 401 before the body"; }
+    grep -q "^HTTP/1.1 100" "$work/headers" && fail "the body was asked for without a key"
+    expect_json .error.code UNAUTHORIZED
     req POST "$gw1/ats/v1/candidates" -H "Authorization: Bearer ${key}x" \
         -H "X-Connection-Token: $token" -d '{"first_name": "A"}'
     expect_status 401
