@@ -147,6 +147,13 @@ JSON
     status_line=$(timeout 10 head -n 1 <&3)
     exec 3<&-
     case $status_line in "HTTP/1.1 400 "*) ;; *) fail "two Content-Length headers: '$status_line'" ;; esac
+    # Content-Length and chunked together: refused too.
+    exec 3<>"/dev/tcp/127.0.0.1/${gw2##*:}"
+    printf 'POST /ats/v1/candidates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Connection-Token: %s\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n0\r\n\r\n' \
+        "$key" "$token" ${#dup} "$dup" >&3
+    status_line=$(timeout 10 head -n 1 <&3)
+    exec 3<&-
+    case $status_line in "HTTP/1.1 400 "*) ;; *) fail "Content-Length and chunked: '$status_line'" ;; esac
     [ "$(opportunities)" -eq "$before" ] || fail "a request with two Content-Length headers created a candidate"
     # A key and a connection made while both run are seen by both; a
     # removed connection stops working on both.

@@ -498,13 +498,21 @@ static MHD_Result_ too_large_now(request *q, gw *g)
     return refuse_now(q, 413, "BODY_TOO_LARGE", msg);
 }
 
-static MHD_Result_ count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
-                                        const char *value)
+/* How many Content-Length and Transfer-Encoding headers a request has. */
+typedef struct framing {
+    int content_length, transfer_encoding;
+} framing;
+
+static MHD_Result_ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
 {
+    framing *f = cls;
     (void)kind;
     (void)value;
     if (strcasecmp(key, "Content-Length") == 0)
-        ++*(int *)cls;
+        f->content_length++;
+    else if (strcasecmp(key, "Transfer-Encoding") == 0)
+        f->transfer_encoding++;
     return MHD_YES;
 }
 
@@ -528,14 +536,18 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
                  (unsigned long)atomic_fetch_add(&g->next_id, 1));
         atomic_fetch_add(&g->active, 1);
         *con_cls = q;
-        /* More than one Content-Length: this libmicrohttpd frames the body
-         * by the first, a proxy in front may by another (RFC 9112 6.3:
-         * an unrecoverable framing error). */
-        int ncl = 0;
-        MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &ncl);
-        if (ncl > 1)
-            return refuse_now(q, 400, "AMBIGUOUS_CONTENT_LENGTH",
-                              "more than one Content-Length header");
+        /* A body whose length two headers could tell apart: more than one
+         * Content-Length (this libmicrohttpd frames the body by the first),
+         * more than one Transfer-Encoding (it reads the first), or both
+         * (it goes by the chunks). A proxy in front may go by another, and
+         * read the rest as a further request (RFC 9112 6.1 and 6.3). */
+        framing fr = {0, 0};
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &fr);
+        if (fr.content_length > 1 || fr.transfer_encoding > 1 ||
+            (fr.content_length && fr.transfer_encoding))
+            return refuse_now(q, 400, "AMBIGUOUS_FRAMING",
+                              "the body's length is given twice (Content-Length, "
+                              "Transfer-Encoding)");
         /* Refuse a declared oversized body before reading it (and before
          * MHD says "100 Continue"). */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
