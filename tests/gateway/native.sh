@@ -142,15 +142,17 @@ JSON
     # in front may frame the body by the other one: request smuggling).
     local dup='{"first_name": "Dup"}' status_line
     exec 3<>"/dev/tcp/127.0.0.1/${gw2##*:}"
-    printf 'POST /ats/v1/candidates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Connection-Token: %s\r\nContent-Length: %d\r\nContent-Length: 2\r\nConnection: close\r\n\r\n%s' \
-        "$key" "$token" ${#dup} "$dup" >&3
+    # (In a subshell: bash writes line by line, and the answer may close the
+    # socket before the last line, which would end this script by SIGPIPE.)
+    (printf 'POST /ats/v1/candidates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Connection-Token: %s\r\nContent-Length: %d\r\nContent-Length: 2\r\nConnection: close\r\n\r\n%s' \
+        "$key" "$token" ${#dup} "$dup") >&3 2>/dev/null
     status_line=$(timeout 10 head -n 1 <&3)
     exec 3<&-
     case $status_line in "HTTP/1.1 400 "*) ;; *) fail "two Content-Length headers: '$status_line'" ;; esac
     # Content-Length and chunked together: refused too.
     exec 3<>"/dev/tcp/127.0.0.1/${gw2##*:}"
-    printf 'POST /ats/v1/candidates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Connection-Token: %s\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n0\r\n\r\n' \
-        "$key" "$token" ${#dup} "$dup" >&3
+    (printf 'POST /ats/v1/candidates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Connection-Token: %s\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n0\r\n\r\n' \
+        "$key" "$token" ${#dup} "$dup") >&3 2>/dev/null
     status_line=$(timeout 10 head -n 1 <&3)
     exec 3<&-
     case $status_line in "HTTP/1.1 400 "*) ;; *) fail "Content-Length and chunked: '$status_line'" ;; esac
