@@ -181,6 +181,7 @@ struct emu_server {
     log_entry *log;
     size_t nlog, log_cap;
     size_t connections;
+    unsigned latency_ms; /* added before every answer (emu_set_latency) */
 };
 
 /* Per request, from the URI log callback to the completion notice. */
@@ -989,6 +990,12 @@ static enum MHD_Result process(emu_server *srv, struct MHD_Connection *c, conn_c
     emu_fault_kind kind = fault ? fault->f.kind : 0;
     const char *ra = fault ? fault->retry_after : NULL;
     emu_response resp = {0};
+    unsigned latency;
+    pthread_mutex_lock(&srv->lock);
+    latency = srv->latency_ms;
+    pthread_mutex_unlock(&srv->lock);
+    if (latency)
+        emu_sleep(srv, latency);
     switch (kind) {
     case EMU_FAULT_STATUS:
         ret = send_text(c, fault->f.status, "application/json",
@@ -1150,6 +1157,13 @@ void emu_stop(emu_server *srv)
     pthread_mutex_destroy(&srv->lock);
     pthread_cond_destroy(&srv->wake);
     free(srv);
+}
+
+void emu_set_latency(emu_server *srv, unsigned ms)
+{
+    pthread_mutex_lock(&srv->lock);
+    srv->latency_ms = ms;
+    pthread_mutex_unlock(&srv->lock);
 }
 
 unsigned emu_port(const emu_server *srv)

@@ -48,6 +48,10 @@ void emu_stop(emu_server *srv);
 
 unsigned emu_port(const emu_server *srv);
 
+/* Wait ms before answering every request from now on (0: none): a vendor
+ * on the far side of a slow network. */
+void emu_set_latency(emu_server *srv, unsigned ms);
+
 /* "http://127.0.0.1:PORT": borrowed, valid until emu_stop. */
 const char *emu_base_url(const emu_server *srv);
 

@@ -80,6 +80,7 @@ int cmd_candidate(cli *c, int argc, char **argv);
 int cmd_attachment(cli *c, int argc, char **argv);
 int cmd_import(cli *c, int argc, char **argv);
 int cmd_demo(cli *c, int argc, char **argv);
+int cmd_store(cli *c, int argc, char **argv);
 
 /* Build an attachment input from a file on disk: name, bytes, content
  * type (given or guessed), type (a uats_attachment_type name or NULL). */

@@ -121,7 +121,7 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: uats-sandbox [--port PORT] [--config-dir DIR] [--rate-limit]\n"
+            "Usage: uats-sandbox [--port PORT] [--config-dir DIR] [--rate-limit] [--latency MS]\n"
             "\n"
             "Serve emulators of the bundled connectors' vendor APIs on 127.0.0.1, print\n"
             "one line per vendor (name, base URL), and run until SIGINT or SIGTERM.\n"
@@ -136,6 +136,8 @@ static void usage(FILE *out)
             "                        configuration for each emulator\n"
             "  -r, --rate-limit      enforce the vendors' documented rate limits (off by\n"
             "                        default so that demos and imports run at full speed)\n"
+            "  -l, --latency MS      wait MS milliseconds before every answer, like a\n"
+            "                        vendor far away (default 0)\n"
             "  -h, --help            show this help\n"
             "\n"
             "Credentials the emulators accept: the API key or token \"%s\"; the\n"
@@ -155,13 +157,14 @@ int main(int argc, char **argv)
         {"port", required_argument, NULL, 'p'},
         {"config-dir", required_argument, NULL, 'c'},
         {"rate-limit", no_argument, NULL, 'r'},
+        {"latency", required_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    unsigned long port = 0;
+    unsigned long port = 0, latency = 0;
     const char *config_dir = NULL;
     int rate_limit = 0, c;
-    while ((c = getopt_long(argc, argv, "p:c:rh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:c:rl:h", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'p':
@@ -173,6 +176,13 @@ int main(int argc, char **argv)
             break;
         case 'c': config_dir = optarg; break;
         case 'r': rate_limit = 1; break;
+        case 'l':
+            latency = strtoul(optarg, &end, 10);
+            if (*end || !*optarg || latency > 60000) {
+                fprintf(stderr, "uats-sandbox: --latency needs milliseconds from 0 to 60000\n");
+                return 2;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -194,6 +204,7 @@ int main(int argc, char **argv)
             status = 1;
             break;
         }
+        emu_set_latency(v->srv, (unsigned)latency);
         v->state = v->v->install(v->srv, rate_limit);
         if (v->state &&
             (emu_route(v->srv, "GET", "/_sandbox/requests", requests_log, v->srv) ||

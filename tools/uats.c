@@ -26,6 +26,8 @@ static void usage(FILE *out)
 "                                      create many, resumably, never twice\n"
 "  attachment add CANDIDATE_ID FILE [--type TYPE] [--content-type MIME]\n"
 "                                      attach a file to a candidate\n"
+"  store add NAME | list | remove NAME  the connections uatsd serves, in its\n"
+"                                      store (--store URL)\n"
 "  demo                                run every bundled connector against\n"
 "                                      uats-sandbox (no network, no account)\n"
 "Run 'uats COMMAND --help' for a command's options.\n"
@@ -150,6 +152,8 @@ int main(int argc, char **argv)
         rc = cmd_candidate(&c, sub_argc, sub_argv);
     else if (strcmp(cmd, "attachment") == 0)
         rc = cmd_attachment(&c, sub_argc, sub_argv);
+    else if (strcmp(cmd, "store") == 0)
+        rc = cmd_store(&c, sub_argc, sub_argv);
     else if (strcmp(cmd, "demo") == 0)
         rc = cmd_demo(&c, sub_argc, sub_argv);
     else if (strcmp(cmd, "help") == 0) {

@@ -50,6 +50,7 @@ typedef struct gw_resp {
     int status;
     json_t *body;               /* taken by the server; NULL: no body */
     char location[512];         /* Location header when non-empty */
+    long retry_after;           /* Retry-After header (seconds) when > 0 */
 } gw_resp;
 
 typedef void gw_handler(gw_req *r, gw_resp *out);
@@ -97,6 +98,9 @@ const char *gw_link_connector(const gw_link *l);  /* "lever" */
  * core call failed (then status may be 0: the status for err->code). */
 void gw_fail(gw_req *r, gw_resp *out, int status, const char *code, const char *message,
              const uats_error *err);
+/* A uats_code's name without its prefix ("NOT_FOUND"): the error codes
+ * the gateway's answers carry. Borrowed: static. */
+const char *gw_code_name(uats_code code);
 /* The HTTP status for a failed core call. */
 int gw_status_for(uats_code code);
 

@@ -77,6 +77,11 @@ extern const store_ops store_postgresql_ops;
  * *out is new: store_close.
  */
 int store_open(const char *url, store **out, char *why);
+/* The store used when none is named: $UATSD_STORE, else
+ * /var/lib/uatsd/uatsd.db for root, else $XDG_STATE_HOME/uatsd/uatsd.db
+ * (~/.local/state/...), creating the directory. New string (free); NULL
+ * when out of memory. */
+char *store_default_url(void);
 void store_close(store *s);
 const char *store_backend(const store *s);
 
@@ -92,6 +97,8 @@ int store_key_revoke(store *s, const char *key_id, char *why);
 
 int store_conn_put(store *s, const char *name, const char *token, const char *config,
                    int replace, char *why);
+/* Replace the row of c->name keeping its token hash (c->token_hash). */
+int store_conn_put_hashed(store *s, const store_connection *c, char *why);
 int store_conn_by_token(store *s, const char *token, store_connection *out, char *why);
 int store_conn_version(store *s, const char *token_hash, int64_t *version, char *why);
 int store_conn_delete(store *s, const char *name, char *why);
