@@ -8,7 +8,9 @@
 // X-Integration-Id), UATSD_JOB_ID (a job of that connection's vendor).
 // Creates a candidate with a resume, adds a cover letter, reads the
 // candidate back, checks the errors of a wrong key and an unknown
-// integration, and prints the candidate id on its last stdout line.
+// integration (and, when UATSD_KOMBO_LOST_INTEGRATION is set, that a lost
+// vendor answer is not retried), and prints the candidate id on its last
+// stdout line.
 // Exits non-zero on any failure.
 import { Kombo } from "@kombo-api/sdk";
 import { KomboAtsError } from "@kombo-api/sdk/models/errors";
@@ -136,6 +138,27 @@ await expectError(
   401,
   "PLATFORM.INTEGRATION_NOT_FOUND",
 );
+
+// 5. A lost vendor answer (optional: UATSD_KOMBO_LOST_INTEGRATION names a
+// connection whose vendor answers every write with HTTP 500). Even with the
+// SDK's retries on, the create is not resent: uatsd answers with a status the
+// SDK does not retry. The caller counts the POSTs that reached the vendor.
+const lost = process.env.UATSD_KOMBO_LOST_INTEGRATION;
+if (lost) {
+  const retrying = new Kombo({
+    api_key: key,
+    integration_id: lost,
+    server_url: url,
+    retry_config: {
+      strategy: "backoff",
+      backoff: { initialInterval: 50, maxInterval: 200, exponent: 1.5, maxElapsedTime: 2000 },
+      retryConnectionErrors: true,
+    },
+    timeout_ms: 30000,
+  });
+  await expectError("lost answer", retrying.ats.createCandidate(payload), 409,
+                    "REMOTE.UNKNOWN_HTTP_ERROR");
+}
 
 console.error("kombo.mjs: create, attachment, read back and errors: OK");
 console.log(cand.id);

@@ -123,7 +123,8 @@ static int kb_for_core(uats_code code)
 }
 
 /* The Kombo code for a code string: one of Kombo's own (handlers here pass
- * those), a gateway code, or a core code's name. -1 when unknown. */
+ * those), a gateway code, or a core code's name (with or without its
+ * UATS_E_ prefix). -1 when unknown. */
 static int kb_for_name(const char *name)
 {
     if (!name)
@@ -135,7 +136,8 @@ static int kb_for_name(const char *name)
         if (!strcmp(name, kb_gateway_codes[i].name))
             return kb_gateway_codes[i].kb;
     for (int c = 1; c < UATS_E__LAST; c++)
-        if (!strcmp(name, uats_code_name((uats_code)c)))
+        if (!strcmp(name, gw_code_name((uats_code)c)) ||
+            !strcmp(name, uats_code_name((uats_code)c)))
             return kb_for_core((uats_code)c);
     return -1;
 }

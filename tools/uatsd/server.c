@@ -399,8 +399,13 @@ static MHD_Result_ too_large_now(request *q, gw *g)
 {
     gw_resp resp = {0};
     char msg[96];
+    int path_known;
     q->too_large = 1;
     q->queued = 1;
+    /* The error in the shape of the API the path belongs to. */
+    const gw_route *rt = find_route(q, &path_known);
+    if (rt)
+        q->r.family = rt->family;
     snprintf(msg, sizeof msg, "the body exceeds the gateway's limit of %zu bytes",
              g->opt.max_body);
     gw_fail(&q->r, &resp, 413, "BODY_TOO_LARGE", msg, NULL);
