@@ -32,7 +32,25 @@ static const char schema[] =
     " token_hash TEXT NOT NULL UNIQUE,"
     " config TEXT NOT NULL,"
     " version INTEGER NOT NULL,"
-    " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));";
+    " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    /* Versions from a counter that never goes back, set by triggers in the
+     * writing statement's own transaction: a connection deleted and added
+     * again under the same token must not get a version a cache has seen
+     * (version + 1 would start again at 1). */
+    "CREATE TABLE IF NOT EXISTS uatsd_version_counter (n INTEGER NOT NULL);"
+    "INSERT INTO uatsd_version_counter (n)"
+    " SELECT COALESCE((SELECT MAX(version) FROM uatsd_connections), 0)"
+    " WHERE NOT EXISTS (SELECT 1 FROM uatsd_version_counter);"
+    "CREATE TRIGGER IF NOT EXISTS uatsd_connection_added"
+    " AFTER INSERT ON uatsd_connections BEGIN"
+    " UPDATE uatsd_version_counter SET n = n + 1;"
+    " UPDATE uatsd_connections SET version = (SELECT n FROM uatsd_version_counter)"
+    " WHERE name = NEW.name; END;"
+    "CREATE TRIGGER IF NOT EXISTS uatsd_connection_changed"
+    " AFTER UPDATE OF token_hash, config ON uatsd_connections BEGIN"
+    " UPDATE uatsd_version_counter SET n = n + 1;"
+    " UPDATE uatsd_connections SET version = (SELECT n FROM uatsd_version_counter)"
+    " WHERE name = NEW.name; END;";
 
 static int fail(sq *s, char *why, const char *what)
 {
