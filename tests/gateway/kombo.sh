@@ -196,6 +196,17 @@ JSON
     expect_kombo_error 400 INTEGRATION.ACTION_NOT_AVAILABLE
     [ "$(opportunities)" -eq "$before" ] || fail "a refused request created a candidate"
 
+    # POST /ats/candidates is also Panora's (plural) create: a request with
+    # Panora's header and not Kombo's is Panora's, answered in its shape.
+    local ptoken
+    ptoken=$(add_conn panora "$work/lever.json") || fail "uats store add (panora)"
+    req POST "$GW/ats/candidates" -H "Authorization: Bearer $key" \
+        -H "x-connection-token: $ptoken" -d "{\"first_name\": \"Pan\", \"last_name\": \"Ora\",
+        \"email_addresses\": [{\"email_address\": \"pan.$run_id@example.com\"}]}"
+    expect_status 201
+    expect_json .first_name Pan
+    expect_json '.status' null
+
     # Kombo's SDK, then a lost answer with the SDK's retries on.
     if [ -n "$sdk" ]; then
         local lost out

@@ -23,9 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
-#include "gw.h"
+#include "seed_map.h"
 
 #define KB_HEADER "X-Integration-Id"
 
@@ -162,14 +161,9 @@ static json_t *kombo_error(int status, const char *code, const char *message,
     int k = kb_for_name(code);
     if (k < 0)
         k = err ? kb_for_core(err->code) : kb_for_status(status);
-    if (!message)
-        message = err ? err->text : "the request failed";
     /* The vendor's own words help whoever reads the error; they carry no
      * secret (the core strips them). */
-    if (err && err->vendor_message[0] && !strstr(message, err->vendor_message))
-        snprintf(msg, sizeof msg, "%s (the ATS said: %s)", message, err->vendor_message);
-    else
-        snprintf(msg, sizeof msg, "%s", message);
+    seed_error_text(message, err, msg, sizeof msg);
     json_t *e = json_pack("{s:s?, s:s?, s:s, s:n}", "code", kb_codes[k].code, "title",
                           kb_codes[k].title, "message", msg, "log_url");
     return e ? json_pack("{s:s, s:o}", "status", "error", "error", e) : NULL;
@@ -182,43 +176,52 @@ static const gw_family kombo_family = {"kombo", kombo_error};
  * Kombo request field it came from (for messages only)
  * ------------------------------------------------------------------------ */
 
-/* Whether path starts with the field prefix (whole segments); *rest is
- * what follows it ("", ".city", "[2].type"). */
-static int kb_prefix(const char *path, const char *prefix, const char **rest)
-{
-    size_t n = strlen(prefix);
-    if (strncmp(path, prefix, n) || (path[n] && path[n] != '.' && path[n] != '['))
-        return 0;
-    *rest = path + n;
-    return 1;
-}
+/* Unified paths in Kombo's words. Emails and phones are not here: their
+ * entry 0 is Kombo's primary field and the others its additional list,
+ * one index lower (kb_contact_path). */
+static const seed_rename kb_renames[] = {
+    {"application.screening_answers", "screening_question_answers"},
+    {"application", "application"},
+    {"attachments[].file_name", "attachments[].name"},
+    {"attachments[].url", "attachments[].data_url"},
+    {"attachments", "attachments"},
+    {"urls[].value", "candidate.social_links[].url"},
+    {"urls", "candidate.social_links"},
+    {"location.region", "candidate.location.state"},
+    {"location", "candidate.location"},
+    {"address.street", "candidate.location.street_1"},
+    {"address.postal_code", "candidate.location.zip_code"},
+    {"address.region", "candidate.location.state"},
+    {"address", "candidate.location"},
+    {"first_name", "candidate.first_name"},
+    {"last_name", "candidate.last_name"},
+    {"company", "candidate.company"},
+    {"title", "candidate.title"},
+    {"gender", "candidate.gender"},
+    {"availability_date", "candidate.availability_date"},
+    {"salary_expectations", "candidate.salary_expectations"},
+    /* attachment input (the add-attachment route) */
+    {"file_name", "attachment.name"},
+    {"url", "attachment.data_url"},
+    {"data", "attachment.data"},
+    {"content_type", "attachment.content_type"},
+    {"type", "attachment.type"},
+    {NULL, NULL},
+};
 
-/* rest with its last segment renamed when it is from (".value" -> ".url"). */
-static void kb_rename_leaf(const char *rest, const char *from, const char *to, char *out,
-                           size_t n)
-{
-    const char *dot = strrchr(rest, '.');
-    if (from && dot && !strcmp(dot + 1, from))
-        snprintf(out, n, "%.*s.%s", (int)(dot - rest), rest, to);
-    else
-        snprintf(out, n, "%s", rest);
-}
-
-/* Emails and phones: entry 0 is Kombo's primary field (kfield), the
- * others its additional list (klist), in order. */
 static int kb_contact_path(const char *path, const char *list, const char *kfield,
                            const char *klist, char *out, size_t n)
 {
-    const char *rest;
+    size_t len = strlen(list);
     char *end;
-    if (!kb_prefix(path, list, &rest))
+    if (strncmp(path, list, len) || (path[len] && path[len] != '['))
         return 0;
-    if (*rest != '[') {
+    if (!path[len]) {
         snprintf(out, n, "candidate.%s", kfield);
         return 1;
     }
-    unsigned long i = strtoul(rest + 1, &end, 10);
-    rest = *end == ']' ? end + 1 : "";
+    unsigned long i = strtoul(path + len + 1, &end, 10);
+    const char *rest = *end == ']' ? end + 1 : "";
     int value = !strcmp(rest, ".value");
     if (i == 0)
         snprintf(out, n, "candidate.%s%s", kfield, value ? "" : rest);
@@ -229,59 +232,21 @@ static int kb_contact_path(const char *path, const char *list, const char *kfiel
     return 1;
 }
 
-static const struct {
-    const char *unified, *kombo, *leaf_from, *leaf_to, *leaf2_from, *leaf2_to;
-} kb_paths[] = {
-    {"application.screening_answers", "screening_question_answers", NULL, NULL, NULL, NULL},
-    {"application", "application", NULL, NULL, NULL, NULL},
-    {"attachments", "attachments", "file_name", "name", "url", "data_url"},
-    {"urls", "candidate.social_links", "value", "url", NULL, NULL},
-    {"location.region", "candidate.location.state", NULL, NULL, NULL, NULL},
-    {"location", "candidate.location", NULL, NULL, NULL, NULL},
-    {"address.street", "candidate.location.street_1", NULL, NULL, NULL, NULL},
-    {"address.postal_code", "candidate.location.zip_code", NULL, NULL, NULL, NULL},
-    {"address.region", "candidate.location.state", NULL, NULL, NULL, NULL},
-    {"address", "candidate.location", NULL, NULL, NULL, NULL},
-    /* attachment input (the add-attachment route) */
-    {"file_name", "attachment.name", NULL, NULL, NULL, NULL},
-    {"url", "attachment.data_url", NULL, NULL, NULL, NULL},
-    {"data", "attachment.data", NULL, NULL, NULL, NULL},
-    {"content_type", "attachment.content_type", NULL, NULL, NULL, NULL},
-    {"type", "attachment.type", NULL, NULL, NULL, NULL},
-    {"application_id", "attachment", NULL, NULL, NULL, NULL},
-};
-
 static void kb_path(const char *path, const char *connector, char *out, size_t n)
 {
-    const char *rest;
-    char leaf[200], tmp[200];
-    if (!path || !*path) {
+    if (!path || !*path)
         snprintf(out, n, "(request)");
+    else if (kb_contact_path(path, "email_addresses", "email_address",
+                             "additional_email_addresses", out, n) ||
+             kb_contact_path(path, "phone_numbers", "phone_number",
+                             "additional_phone_numbers", out, n))
         return;
-    }
-    if (kb_contact_path(path, "email_addresses", "email_address", "additional_email_addresses",
-                        out, n) ||
-        kb_contact_path(path, "phone_numbers", "phone_number", "additional_phone_numbers",
-                        out, n))
-        return;
-    if (kb_prefix(path, "remote_fields", &rest)) {
-        snprintf(out, n, "remote_fields.%s.candidate%s", connector, rest);
-        return;
-    }
-    if (kb_prefix(path, "acting_user", &rest)) {
+    else if (!strncmp(path, "remote_fields", 13))
+        snprintf(out, n, "remote_fields.%s.candidate%s", connector, path + 13);
+    else if (!strcmp(path, "acting_user"))
         snprintf(out, n, "remote_fields.%s (acting user)", connector);
-        return;
-    }
-    for (size_t i = 0; i < sizeof kb_paths / sizeof *kb_paths; i++) {
-        if (!kb_prefix(path, kb_paths[i].unified, &rest))
-            continue;
-        kb_rename_leaf(rest, kb_paths[i].leaf_from, kb_paths[i].leaf_to, tmp, sizeof tmp);
-        kb_rename_leaf(tmp, kb_paths[i].leaf2_from, kb_paths[i].leaf2_to, leaf, sizeof leaf);
-        snprintf(out, n, "%s%s", kb_paths[i].kombo, leaf);
-        return;
-    }
-    /* The other fields keep their names under candidate. */
-    snprintf(out, n, "candidate.%s", path);
+    else
+        seed_path(kb_renames, path, out, n);
 }
 
 /* ------------------------------------------------------------------------
@@ -1090,10 +1055,7 @@ static const char *kb_changed_at(const uats_object *c, char buf[32])
         s = uats_get_string(c, UATS_F_REMOTE_UPDATED_AT);
     if (s)
         return s;
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    seed_now_iso(buf);
     return buf;
 }
 
@@ -1183,9 +1145,29 @@ static void kb_fail_tr(gw_req *r, gw_resp *out, const kb_tr *t)
         gw_fail(r, out, 400, kb_codes[KB_INPUT].code, t->why, NULL);
 }
 
+/* Panora's newer releases create at POST /ats/candidates too: a request
+ * naming its connection in Panora's header and not in Kombo's is
+ * Panora's, and goes to Panora's route of the same path. */
+static const gw_route *kb_panora_route(const gw_req *r)
+{
+    if (gw_header(r, KB_HEADER) || !gw_header(r, "x-connection-token"))
+        return NULL;
+    for (const gw_route *rt = gw_panora_routes; rt->method; rt++)
+        if (!strcmp(rt->method, r->method) && !strcmp(rt->pattern, "/ats/candidates"))
+            return rt;
+    return NULL;
+}
+
 /* POST /ats/candidates */
 static void kb_create(gw_req *r, gw_resp *out)
 {
+    const gw_route *panora = kb_panora_route(r);
+    if (panora) {
+        r->family = panora->family;
+        panora->handler(r, out);
+        return;
+    }
+
     uats_error err;
     uats_object *input = NULL, *cand = NULL;
     uats_warnings *w = NULL;

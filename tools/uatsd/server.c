@@ -25,9 +25,12 @@ typedef int MHD_Result_;
 typedef enum MHD_Result MHD_Result_;
 #endif
 
-/* The tables tried in order; their paths do not overlap. */
+/* The tables tried in order. One path is shared: POST /ats/candidates is
+ * both Kombo's create and the plural form of Panora's; Kombo's route
+ * comes first and hands Panora's requests (x-connection-token, no
+ * X-Integration-Id) to Panora's handler. */
 static const gw_route *const route_tables[] = {
-    gw_native_routes, gw_panora_routes, gw_kombo_routes, gw_truto_routes, gw_merge_routes,
+    gw_native_routes, gw_kombo_routes, gw_panora_routes, gw_truto_routes, gw_merge_routes,
 };
 
 typedef struct request {
