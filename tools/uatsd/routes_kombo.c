@@ -234,14 +234,16 @@ static int kb_contact_path(const char *path, const char *list, const char *kfiel
 
 static void kb_path(const char *path, const char *connector, char *out, size_t n)
 {
-    if (!path || !*path)
+    if (!path || !*path) {
         snprintf(out, n, "(request)");
-    else if (kb_contact_path(path, "email_addresses", "email_address",
-                             "additional_email_addresses", out, n) ||
-             kb_contact_path(path, "phone_numbers", "phone_number",
-                             "additional_phone_numbers", out, n))
         return;
-    else if (!strncmp(path, "remote_fields", 13))
+    }
+    if (kb_contact_path(path, "email_addresses", "email_address",
+                        "additional_email_addresses", out, n) ||
+        kb_contact_path(path, "phone_numbers", "phone_number", "additional_phone_numbers",
+                        out, n))
+        return;
+    if (!strncmp(path, "remote_fields", 13))
         snprintf(out, n, "remote_fields.%s.candidate%s", connector, path + 13);
     else if (!strcmp(path, "acting_user"))
         snprintf(out, n, "remote_fields.%s (acting user)", connector);
@@ -299,8 +301,8 @@ typedef struct kb_tr {
     int nomem;               /* a step ran out of memory (then 503) */
 } kb_tr;
 
-static void kb_warn(kb_tr *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int kb_bad(kb_tr *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void kb_warn(kb_tr *t, const char *fmt, ...) UATS_PRINTF(2, 3);
+static int kb_bad(kb_tr *t, const char *fmt, ...) UATS_PRINTF(2, 3);
 
 static void kb_warn(kb_tr *t, const char *fmt, ...)
 {
