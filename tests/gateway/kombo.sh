@@ -209,20 +209,22 @@ JSON
 
     # Kombo's SDK, then a lost answer with the SDK's retries on.
     if [ -n "$sdk" ]; then
-        local lost out
+        local lost out posts
         lost=$(add_conn kombo-lost "$work/lost.json") || fail "uats store add (lost)"
+        posts=$(lost_posts)   # the vendor serves every store's run
         (cd "$clients" && UATSD_URL=$GW UATSD_KEY=$key UATSD_KOMBO_INTEGRATION=$token \
             UATSD_JOB_ID=$JOB UATSD_KOMBO_LOST_INTEGRATION=$lost node kombo.mjs) \
             >"$work/sdk.out" 2>"$work/sdk.err" || { cat "$work/sdk.out" "$work/sdk.err"; fail "kombo.mjs"; }
         out=$(tail -n 1 "$work/sdk.out")
         req GET "$GW/ats/candidates?ids=$out" "${auth[@]}"
         expect_json '.data.results[0].first_name' Ada
-        [ "$(lost_posts)" -eq 1 ] || fail "the lost create reached the vendor $(lost_posts) times"
+        [ "$(lost_posts)" -eq $((posts + 1)) ] ||
+            fail "the lost create reached the vendor $(($(lost_posts) - posts)) times"
         # The same over plain HTTP: 409, not a status clients retry.
         req POST "$GW/ats/candidates" -H "Authorization: Bearer $key" \
             -H "X-Integration-Id: $lost" -d "$ok"
         expect_kombo_error 409 REMOTE.UNKNOWN_HTTP_ERROR
-        [ "$(lost_posts)" -eq 2 ] || fail "one create, one POST"
+        [ "$(lost_posts)" -eq $((posts + 2)) ] || fail "one create, one POST"
         for s in "$key" "$token" "$lost"; do lacks "$work/sdk.out" "$s"; lacks "$work/sdk.err" "$s"; done
     fi
 
