@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -333,6 +334,48 @@ START_TEST(test_conn_delete_list)
 }
 END_TEST
 
+START_TEST(test_idempotency)
+{
+    store *a = open_store();
+    store *b = open_store();
+    char why[STORE_WHY] = "";
+    store_idem rec;
+    /* Unique per run: PostgreSQL runs share tables across test programs. */
+    char scope[65], k1[65];
+    snprintf(scope, sizeof scope, "scope-%d-%ld", (int)getpid(), (long)time(NULL));
+    store_sha256_hex("key-1", 5, k1);
+    const char *h1 = "1111111111111111111111111111111111111111111111111111111111111111";
+
+    ck_assert_msg(store_idem_claim(a, scope, k1, h1, &rec, why) == 0, "claim: %s", why);
+    /* A second claim, from another handle, sees the running record. */
+    ck_assert_int_eq(store_idem_claim(b, scope, k1, h1, &rec, why), STORE_EXISTS);
+    ck_assert_int_eq(rec.done, 0);
+    ck_assert_str_eq(rec.request_hash, h1);
+    ck_assert_ptr_null(rec.body);
+    /* Released (nothing was written): free for a retry. */
+    ck_assert_int_eq(store_idem_release(b, scope, k1, why), 0);
+    ck_assert_msg(store_idem_claim(b, scope, k1, h1, &rec, why) == 0, "reclaim: %s", why);
+    /* Finished: the answer is what every later claim gets. */
+    ck_assert_int_eq(store_idem_finish(b, scope, k1, 201, "{\"id\":\"x\"}", why), 0);
+    ck_assert_int_eq(store_idem_claim(a, scope, k1, h1, &rec, why), STORE_EXISTS);
+    ck_assert_int_eq(rec.done, 1);
+    ck_assert_int_eq(rec.status, 201);
+    ck_assert_str_eq(rec.body, "{\"id\":\"x\"}");
+    free(rec.body);
+    /* A finished record is not released by a late release. */
+    ck_assert_int_eq(store_idem_release(a, scope, k1, why), 0);
+    ck_assert_int_eq(store_idem_claim(a, scope, k1, h1, &rec, why), STORE_EXISTS);
+    ck_assert_int_eq(rec.done, 1);
+    free(rec.body);
+    /* The same key in another scope is another record. */
+    char scope2[80];
+    snprintf(scope2, sizeof scope2, "%s-other", scope);
+    ck_assert_int_eq(store_idem_claim(a, scope2, k1, h1, &rec, why), 0);
+    store_close(b);
+    store_close(a);
+}
+END_TEST
+
 START_TEST(test_two_handles)
 {
     store *a = open_store();
@@ -589,6 +632,7 @@ static void add_common(TCase *tc)
     tcase_add_test(tc, test_conn_exists);
     tcase_add_test(tc, test_conn_delete_list);
     tcase_add_test(tc, test_two_handles);
+    tcase_add_test(tc, test_idempotency);
     tcase_add_test(tc, test_threads);
 }
 

@@ -266,6 +266,8 @@ static MHD_Result_ send_json(request *q, gw_resp *resp)
     }
     if (resp->status == 401)
         MHD_add_response_header(mr, "WWW-Authenticate", "Bearer realm=\"uatsd\"");
+    if (resp->replayed)
+        MHD_add_response_header(mr, "Idempotent-Replayed", "true");
     MHD_Result_ rc = MHD_queue_response(q->r.mhd, (unsigned)resp->status, mr);
     MHD_destroy_response(mr);
     q->status = resp->status;
@@ -402,13 +404,13 @@ static MHD_Result_ too_large_now(request *q, gw *g)
 {
     gw_resp resp = {0};
     char msg[96];
-    int path_known;
-    q->too_large = 1;
-    q->queued = 1;
-    /* The error in the shape of the API the path belongs to. */
-    const gw_route *rt = find_route(q, &path_known);
+    int known;
+    /* Answer in the shape of the API the client speaks. */
+    const gw_route *rt = find_route(q, &known);
     if (rt)
         q->r.family = rt->family;
+    q->too_large = 1;
+    q->queued = 1;
     snprintf(msg, sizeof msg, "the body exceeds the gateway's limit of %zu bytes",
              g->opt.max_body);
     gw_fail(&q->r, &resp, 413, "BODY_TOO_LARGE", msg, NULL);

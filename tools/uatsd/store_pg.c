@@ -410,6 +410,15 @@ static const char *const schema_sql[] = {
     " version BIGINT NOT NULL,"
     " updated_at TIMESTAMPTZ NOT NULL DEFAULT now())",
     "CREATE SEQUENCE IF NOT EXISTS uatsd_connection_version",
+    "CREATE TABLE IF NOT EXISTS uatsd_idempotency ("
+    " scope TEXT NOT NULL,"
+    " key_hash TEXT NOT NULL,"
+    " request_hash TEXT NOT NULL,"
+    " done BOOLEAN NOT NULL DEFAULT false,"
+    " status INTEGER NOT NULL DEFAULT 0,"
+    " body TEXT,"
+    " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+    " PRIMARY KEY (scope, key_hash))",
     "COMMIT",
 };
 
@@ -632,6 +641,65 @@ static int pg_conn_list(void *state, void (*fn)(const store_connection *c, void 
     return rc;
 }
 
+/* STORE_IDEM_TTL_S as SQL text. */
+#define PG_IDEM_TTL "86400"
+_Static_assert(STORE_IDEM_TTL_S == 86400, "PG_IDEM_TTL must follow STORE_IDEM_TTL_S");
+
+static int pg_idem_claim(void *state, const char *scope, const char *key_hash,
+                         const char *request_hash, store_idem *out, char *why)
+{
+    const char *params[] = {scope, key_hash, request_hash};
+    /* Forget an expired record of this key, then claim it; the primary key
+     * makes the claim atomic across instances. */
+    int rc = run_change(state, "DELETE FROM uatsd_idempotency WHERE scope = $1 AND"
+                        " key_hash = $2 AND created_at < now() - interval '" PG_IDEM_TTL
+                        " seconds'", 2, params, why);
+    if (rc != 0 && rc != STORE_NOT_FOUND)
+        return rc;
+    rc = run_change(state, "INSERT INTO uatsd_idempotency (scope, key_hash, request_hash)"
+                    " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", 3, params, why);
+    if (rc != STORE_NOT_FOUND)
+        return rc;      /* 0: claimed; -1: failed */
+    PGresult *res = NULL;
+    rc = run_row(state, "SELECT done, request_hash, status, body FROM uatsd_idempotency"
+                 " WHERE scope = $1 AND key_hash = $2", 2, params, &res, why);
+    if (rc == STORE_NOT_FOUND) {
+        /* Released between our insert and our read: the caller may retry. */
+        snprintf(why, STORE_WHY, "PostgreSQL store: the idempotency record changed meanwhile");
+        return -1;
+    }
+    if (rc != 0)
+        return rc;
+    out->done = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    snprintf(out->request_hash, sizeof out->request_hash, "%s", PQgetvalue(res, 0, 1));
+    out->status = atoi(PQgetvalue(res, 0, 2));
+    rc = STORE_EXISTS;
+    if (!PQgetisnull(res, 0, 3) && !(out->body = strdup(PQgetvalue(res, 0, 3)))) {
+        snprintf(why, STORE_WHY, "out of memory");
+        rc = -1;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static int pg_idem_finish(void *state, const char *scope, const char *key_hash, int status,
+                          const char *body, char *why)
+{
+    char st[16];
+    snprintf(st, sizeof st, "%d", status);
+    const char *params[] = {scope, key_hash, st, body};
+    return run_change(state, "UPDATE uatsd_idempotency SET done = true, status = $3::integer,"
+                      " body = $4 WHERE scope = $1 AND key_hash = $2", 4, params, why);
+}
+
+static int pg_idem_release(void *state, const char *scope, const char *key_hash, char *why)
+{
+    const char *params[] = {scope, key_hash};
+    int rc = run_change(state, "DELETE FROM uatsd_idempotency WHERE scope = $1 AND"
+                        " key_hash = $2 AND NOT done", 2, params, why);
+    return rc == STORE_NOT_FOUND ? 0 : rc;
+}
+
 const store_ops store_postgresql_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -644,4 +712,7 @@ const store_ops store_postgresql_ops = {
     .conn_version = pg_conn_version,
     .conn_delete = pg_conn_delete,
     .conn_list = pg_conn_list,
+    .idem_claim = pg_idem_claim,
+    .idem_finish = pg_idem_finish,
+    .idem_release = pg_idem_release,
 };
