@@ -2,8 +2,9 @@
 # The reliability gate's memory and thread checks (docs/reliability.md):
 #   asan      the whole test suite in a separate build with AddressSanitizer
 #             and UndefinedBehaviorSanitizer; any report fails it
-#   valgrind  every C test under memcheck (definite and indirect leaks and
-#             every error fail it); the allocation sweep samples 1 point in 10
+#   valgrind  every C test, and uatsd through its end-to-end test, under
+#             memcheck (definite and indirect leaks and every error fail it);
+#             the allocation sweep samples 1 point in 10
 #   helgrind  the threads test under helgrind
 # Usage: scripts/check-sanitizers.sh [asan|valgrind|helgrind]...  (all by default)
 # Run after scripts/build.sh. Prints "<stage>: ok" or "<stage>: FAILED".
@@ -28,9 +29,11 @@ asan() {
     )
     local rc=$?
     if [ $rc -ne 0 ] || grep -lE "runtime error|AddressSanitizer|LeakSanitizer" \
-            "$work"/src/tests/*.log "$work"/src/tests/cli/*.log >/dev/null 2>&1; then
+            "$work"/src/tests/*.log "$work"/src/tests/cli/*.log "$work"/src/tests/gateway/*.log \
+            >/dev/null 2>&1; then
         grep -lE "^(FAIL|ERROR)|runtime error|AddressSanitizer|LeakSanitizer" \
-            "$work"/src/tests/*.log "$work"/src/tests/cli/*.log 2>/dev/null | while read -r f; do
+            "$work"/src/tests/*.log "$work"/src/tests/cli/*.log "$work"/src/tests/gateway/*.log \
+            2>/dev/null | while read -r f; do
             echo "== $f"; tail -n 60 "$f"; done
         tail -n 30 "$work/src/make.log" 2>/dev/null
         rm -rf "$work"; return 1
@@ -52,6 +55,17 @@ valgrind_all() {
              "./$(basename "$t")" >"$top/$t.valgrind" 2>&1) ||
             { echo "== $t"; tail -n 40 "$t.valgrind"; failed=1; }
     done
+    # The gateway: uatsd itself under memcheck through the native API's
+    # end-to-end test (every route, errors, two instances, graceful stop).
+    if [ -x tools/uatsd/uatsd ]; then
+        (cd tests &&
+         UATS_TEST_PLUGINS="$top/plugins" UATS_BUILDDIR="$top" UATS_CONNECTOR_PATH= \
+         UATS_TEST_CONNECTORS="$(sed -n 's/^UATS_BUILT_CONNECTORS = //p' Makefile)" \
+         UATSD_TEST_WRAPPER="$top/libtool --mode=execute valgrind -q --leak-check=full \
+             --errors-for-leak-kinds=definite,indirect --error-exitcode=99" \
+         bash gateway/native.sh >"$top/tests/gateway/native.valgrind" 2>&1) ||
+            { echo "== uatsd under valgrind"; tail -n 60 tests/gateway/native.valgrind; failed=1; }
+    fi
     return $failed
 }
 

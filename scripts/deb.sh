@@ -16,7 +16,7 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
 need=()
-for p in debhelper dpkg-dev fakeroot lintian; do
+for p in debhelper dpkg-dev fakeroot lintian curl; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -77,6 +77,28 @@ install_debs uats-connector-greenhouse
 [ "$(grep -c '^the candidate as ' "$out/demo.out")" -eq 3 ] ||
     fail "the demo did not finish lever and both Greenhouse APIs"
 echo "uats connectors: greenhouse lever; uats demo: both, nothing rebuilt"
+
+echo "== uatsd: a key, a connection, a candidate through the gateway"
+install_debs uatsd
+gw=$(mktemp -d /tmp/uats-deb-gw-XXXXXX)
+/usr/bin/uats-sandbox --config-dir "$gw" >"$gw/urls" &
+sandbox=$!
+for _ in $(seq 100); do [ -s "$gw/lever.json" ] && break; sleep 0.05; done
+key=$(/usr/sbin/uatsd --store "$gw/store.db" --init) || fail "uatsd --init"
+token=$(/usr/bin/uats --config <(printf '{"l": %s}' "$(cat "$gw/lever.json")") --connection l \
+        store add lever --store "$gw/store.db") || fail "uats store add"
+/usr/sbin/uatsd --store "$gw/store.db" --listen 127.0.0.1:0 --port-file "$gw/port" \
+    --access-log off 2>"$gw/uatsd.err" &
+uatsd=$!
+for _ in $(seq 100); do [ -s "$gw/port" ] && break; sleep 0.05; done
+answer=$(curl -s -H "Authorization: Bearer $key" -H "X-Connection-Token: $token" \
+    -d "{\"first_name\": \"Deb\", \"application\": {\"job_id\": \"$(cat "$gw/lever.job")\"}}" \
+    "http://127.0.0.1:$(cat "$gw/port")/ats/v1/candidates")
+kill "$uatsd" "$sandbox"; wait "$uatsd"; rc=$?; wait "$sandbox"
+rm -rf "$gw"
+echo "$answer" | grep -q '"first_name":"Deb"' || fail "no candidate through uatsd: $answer"
+[ $rc -eq 0 ] || fail "uatsd exited $rc on SIGTERM"
+echo "uatsd: created a candidate through the installed gateway"
 
 echo "== the SDK from libuats-dev: pkg-config finds it"
 install_debs libuats-dev

@@ -15,8 +15,12 @@ command -v jq >/dev/null || fail "jq is needed"
 
 gw_pids=()
 gw_cleanup() {
+    local rc=$?
     for p in "${gw_pids[@]}"; do kill "$p" 2>/dev/null; done
     for p in "${gw_pids[@]}"; do wait "$p" 2>/dev/null; done
+    if [ $rc -ne 0 ] && [ -s "$work/uatsd.err" ]; then
+        echo "--- uatsd's stderr"; tail -n 80 "$work/uatsd.err"
+    fi
     cleanup
 }
 trap gw_cleanup EXIT
@@ -57,11 +61,13 @@ start_uatsd() {
     local n=${#gw_pids[@]}
     local pf="$work/port.$n"
     GW_LOG="$work/access.$n.log"
-    "$UATSD" --store "$STORE" --listen 127.0.0.1:0 --port-file "$pf" \
+    # UATSD_TEST_WRAPPER: run uatsd under a checker (valgrind, in
+    # scripts/check-sanitizers.sh).
+    ${UATSD_TEST_WRAPPER:-} "$UATSD" --store "$STORE" --listen 127.0.0.1:0 --port-file "$pf" \
         --access-log "$GW_LOG" "$@" 2>>"$work/uatsd.err" &
     GW_PID=$!
     gw_pids+=("$GW_PID")
-    for _ in $(seq 200); do [ -s "$pf" ] && break; sleep 0.05; done
+    for _ in $(seq 600); do [ -s "$pf" ] && break; sleep 0.05; done
     [ -s "$pf" ] || { cat "$work/uatsd.err"; fail "uatsd did not start"; }
     GW="http://127.0.0.1:$(cat "$pf")"
 }

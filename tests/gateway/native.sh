@@ -129,6 +129,36 @@ JSON
     req GET "$gw2/ats/v1/candidates/$id" -H "Authorization: Bearer $key2" -H "X-Connection-Token: $token"
     expect_status 401
 
+    # Idempotency-Key: a retry gets the first answer, on either instance;
+    # the key cannot be reused for another request.
+    before=$(opportunities)
+    local ikey="create-$run_id" body
+    body="{\"first_name\": \"Once\", \"application\": {\"job_id\": \"$JOB\"}}"
+    req POST "$gw1/ats/v1/candidates" "${auth[@]}" -H "Idempotency-Key: $ikey" -d "$body"
+    expect_status 201
+    local once
+    once=$(jbody .model.id)
+    curl -s -D "$work/headers" -o "$work/body" "${auth[@]}" -H "Idempotency-Key: $ikey" \
+        -d "$body" "$gw2/ats/v1/candidates"
+    expect_json .model.id "$once"
+    grep -qi "^Idempotent-Replayed: true" "$work/headers" || fail "the retry was not a replay"
+    [ "$(opportunities)" -eq $((before + 1)) ] || fail "a retried create made a second candidate"
+    req POST "$gw1/ats/v1/candidates" "${auth[@]}" -H "Idempotency-Key: $ikey" \
+        -d '{"first_name": "Other"}'
+    expect_status 422
+    expect_json .error.code IDEMPOTENCY_KEY_REUSED
+    # A refused create frees its key: the corrected retry runs.
+    req POST "$gw1/ats/v1/candidates" "${auth[@]}" -H "Idempotency-Key: fix-$run_id" \
+        -d '{"first_name": "Fix", "remote_fields": {"origin": "nowhere"}}'
+    expect_status 422
+    req POST "$gw1/ats/v1/candidates" "${auth[@]}" -H "Idempotency-Key: fix-$run_id" \
+        -d "{\"first_name\": \"Fix\", \"application\": {\"job_id\": \"$JOB\"}}"
+    expect_status 201
+    req POST "$gw1/ats/v1/candidates" "${auth[@]}" -H "Idempotency-Key: $(printf 'k%.0s' $(seq 300))" \
+        -d "$body"
+    expect_status 400
+    expect_json .error.code BAD_IDEMPOTENCY_KEY
+
     stop_uatsd "$pid1"
     stop_uatsd "$pid2"
     # Secrets: never in the logs or answers.

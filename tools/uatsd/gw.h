@@ -51,6 +51,7 @@ typedef struct gw_resp {
     json_t *body;               /* taken by the server; NULL: no body */
     char location[512];         /* Location header when non-empty */
     long retry_after;           /* Retry-After header (seconds) when > 0 */
+    bool replayed;              /* Idempotent-Replayed: true */
 } gw_resp;
 
 typedef void gw_handler(gw_req *r, gw_resp *out);
@@ -103,6 +104,31 @@ void gw_fail(gw_req *r, gw_resp *out, int status, const char *code, const char *
 const char *gw_code_name(uats_code code);
 /* The HTTP status for a failed core call. */
 int gw_status_for(uats_code code);
+
+/*
+ * Idempotency-Key on writes. A client that sends the header gets, for a
+ * retry with the same key on the same connection, the first request's
+ * answer instead of a second write, whichever instance serves it.
+ *
+ *     gw_idem idem;
+ *     if (!gw_idem_begin(r, link, &idem, out))
+ *         return;                      // out holds the answer already
+ *     code = uats_candidate_create(...); ... fill out ...
+ *     gw_idem_end(r, &idem, code, out);
+ *
+ * gw_idem_begin answers (returns false) with the stored answer (a replay),
+ * 409 when the first request is still running, 422 when the key was used
+ * for a different request, 400 for a malformed key, 503 when the store
+ * fails. gw_idem_end records out (success, or an outcome that may have
+ * taken effect), or releases the key when code says nothing was written.
+ */
+typedef struct gw_idem {
+    bool active;
+    char scope[65], key_hash[65];
+} gw_idem;
+bool gw_idem_begin(gw_req *r, const gw_link *l, gw_idem *idem, gw_resp *out);
+void gw_idem_end(gw_req *r, gw_idem *idem, uats_code code, const gw_resp *out);
+const char *gw_link_token_hash(const gw_link *l);
 
 /* Helpers for translating request shapes. Each returns a new reference. */
 json_t *gw_unified_json(const uats_object *obj, bool remote_data);

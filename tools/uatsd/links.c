@@ -131,6 +131,7 @@ void gw_link_release(gw_link *l)
 }
 
 uats_conn *gw_link_conn(const gw_link *l) { return l->conn; }
+const char *gw_link_token_hash(const gw_link *l) { return l->token_hash; }
 const char *gw_link_connector(const gw_link *l) { return l->connector; }
 
 /* Open the connection the row describes. NULL after filling out. */

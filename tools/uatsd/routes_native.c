@@ -62,7 +62,14 @@ static void create_candidate(gw_req *r, gw_resp *out)
         uats_object_free(input);
         return;
     }
-    if (uats_candidate_create(gw_link_conn(l), input, &cand, &w, &err) != UATS_OK)
+    gw_idem idem;
+    if (!gw_idem_begin(r, l, &idem, out)) {
+        gw_link_release(l);
+        uats_object_free(input);
+        return;
+    }
+    uats_code code = uats_candidate_create(gw_link_conn(l), input, &cand, &w, &err);
+    if (code != UATS_OK)
         gw_fail(r, out, 0, NULL, NULL, &err);
     else {
         out->status = 201;
@@ -71,6 +78,7 @@ static void create_candidate(gw_req *r, gw_resp *out)
         if (id && strlen(id) < 200)
             snprintf(out->location, sizeof out->location, "/ats/v1/candidates/%s", id);
     }
+    gw_idem_end(r, &idem, code, out);
     gw_link_release(l);
     uats_object_free(input);
     uats_object_free(cand);
@@ -113,12 +121,20 @@ static void add_attachment(gw_req *r, gw_resp *out)
         uats_object_free(input);
         return;
     }
-    if (uats_attachment_add(gw_link_conn(l), r->params[0], input, &att, &w, &err) != UATS_OK)
+    gw_idem idem;
+    if (!gw_idem_begin(r, l, &idem, out)) {
+        gw_link_release(l);
+        uats_object_free(input);
+        return;
+    }
+    uats_code code = uats_attachment_add(gw_link_conn(l), r->params[0], input, &att, &w, &err);
+    if (code != UATS_OK)
         gw_fail(r, out, 0, NULL, NULL, &err);
     else {
         out->status = 201;
         out->body = model_and_warnings(att, w);
     }
+    gw_idem_end(r, &idem, code, out);
     gw_link_release(l);
     uats_object_free(input);
     uats_object_free(att);

@@ -263,6 +263,8 @@ static MHD_Result_ send_json(request *q, gw_resp *resp)
     }
     if (resp->status == 401)
         MHD_add_response_header(mr, "WWW-Authenticate", "Bearer realm=\"uatsd\"");
+    if (resp->replayed)
+        MHD_add_response_header(mr, "Idempotent-Replayed", "true");
     MHD_Result_ rc = MHD_queue_response(q->r.mhd, (unsigned)resp->status, mr);
     MHD_destroy_response(mr);
     q->status = resp->status;

@@ -269,3 +269,21 @@ int store_conn_list(store *s, void (*fn)(const store_connection *c, void *ud), v
 {
     return s->ops->conn_list(s->state, fn, ud, why);
 }
+
+int store_idem_claim(store *s, const char *scope, const char *key_hash,
+                     const char *request_hash, store_idem *out, char *why)
+{
+    memset(out, 0, sizeof *out);
+    return s->ops->idem_claim(s->state, scope, key_hash, request_hash, out, why);
+}
+
+int store_idem_finish(store *s, const char *scope, const char *key_hash, int status,
+                      const char *body, char *why)
+{
+    return s->ops->idem_finish(s->state, scope, key_hash, status, body, why);
+}
+
+int store_idem_release(store *s, const char *scope, const char *key_hash, char *why)
+{
+    return s->ops->idem_release(s->state, scope, key_hash, why);
+}

@@ -41,6 +41,20 @@ typedef struct store_connection {
 
 void store_connection_clear(store_connection *c);
 
+/*
+ * An idempotency record: the first request made with a client's
+ * Idempotency-Key, and once it finished, the answer it got, replayed to
+ * any retry with the same key. Records are forgotten STORE_IDEM_TTL_S
+ * seconds after they were made.
+ */
+#define STORE_IDEM_TTL_S (24 * 3600)
+typedef struct store_idem {
+    int done;               /* 0: the first request is still running */
+    char request_hash[65];  /* what the first request was: a retry must match */
+    int status;             /* done: the HTTP status answered */
+    char *body;             /* done: the JSON text answered (new: free), or NULL */
+} store_idem;
+
 /* Back-end operations; every back end fills this table. */
 typedef struct store_ops {
     const char *name;                       /* "sqlite", "postgresql" */
@@ -64,6 +78,16 @@ typedef struct store_ops {
     /* Call fn for every connection, by name (config left NULL). */
     int (*conn_list)(void *state, void (*fn)(const store_connection *c, void *ud),
                      void *ud, char *why);
+    /* Claim (scope, key_hash) for a new request: 0 when this caller got it
+     * (a record marked running now exists), STORE_EXISTS with *out filled
+     * when a live record was there already. Atomic across instances. */
+    int (*idem_claim)(void *state, const char *scope, const char *key_hash,
+                      const char *request_hash, store_idem *out, char *why);
+    /* Record the answer of the claimed request. */
+    int (*idem_finish)(void *state, const char *scope, const char *key_hash, int status,
+                       const char *body, char *why);
+    /* Drop the claim: the request certainly had no effect, a retry may run. */
+    int (*idem_release)(void *state, const char *scope, const char *key_hash, char *why);
 } store_ops;
 
 extern const store_ops store_sqlite_ops;
@@ -104,6 +128,13 @@ int store_conn_version(store *s, const char *token_hash, int64_t *version, char 
 int store_conn_delete(store *s, const char *name, char *why);
 int store_conn_list(store *s, void (*fn)(const store_connection *c, void *ud), void *ud,
                     char *why);
+
+/* Idempotency records: see store_ops. */
+int store_idem_claim(store *s, const char *scope, const char *key_hash,
+                     const char *request_hash, store_idem *out, char *why);
+int store_idem_finish(store *s, const char *scope, const char *key_hash, int status,
+                      const char *body, char *why);
+int store_idem_release(store *s, const char *scope, const char *key_hash, char *why);
 
 /* SHA-256 of len bytes as 64 lowercase hex digits and a NUL. */
 void store_sha256_hex(const void *data, size_t len, char out[65]);

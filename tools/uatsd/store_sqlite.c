@@ -15,12 +15,17 @@
 
 #include "store.h"
 
+/* STORE_IDEM_TTL_S as SQL text. */
+#define STORE_IDEM_TTL_SQL "86400"
+_Static_assert(STORE_IDEM_TTL_S == 86400, "STORE_IDEM_TTL_SQL must follow STORE_IDEM_TTL_S");
+
 typedef struct sq {
     sqlite3 *db;
     pthread_mutex_t lock;
 } sq;
 
 static const char schema[] =
+    "BEGIN IMMEDIATE;"
     "CREATE TABLE IF NOT EXISTS uatsd_keys ("
     " id TEXT PRIMARY KEY,"
     " hash TEXT NOT NULL,"
@@ -32,7 +37,35 @@ static const char schema[] =
     " token_hash TEXT NOT NULL UNIQUE,"
     " config TEXT NOT NULL,"
     " version INTEGER NOT NULL,"
-    " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));";
+    " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    /* Versions from a counter that never goes back, set by triggers in the
+     * writing statement's own transaction: a connection deleted and added
+     * again under the same token must not get a version a cache has seen
+     * (version + 1 would start again at 1). */
+    "CREATE TABLE IF NOT EXISTS uatsd_version_counter (n INTEGER NOT NULL);"
+    "INSERT INTO uatsd_version_counter (n)"
+    " SELECT COALESCE((SELECT MAX(version) FROM uatsd_connections), 0)"
+    " WHERE NOT EXISTS (SELECT 1 FROM uatsd_version_counter);"
+    "CREATE TRIGGER IF NOT EXISTS uatsd_connection_added"
+    " AFTER INSERT ON uatsd_connections BEGIN"
+    " UPDATE uatsd_version_counter SET n = n + 1;"
+    " UPDATE uatsd_connections SET version = (SELECT n FROM uatsd_version_counter)"
+    " WHERE name = NEW.name; END;"
+    "CREATE TRIGGER IF NOT EXISTS uatsd_connection_changed"
+    " AFTER UPDATE OF token_hash, config ON uatsd_connections BEGIN"
+    " UPDATE uatsd_version_counter SET n = n + 1;"
+    " UPDATE uatsd_connections SET version = (SELECT n FROM uatsd_version_counter)"
+    " WHERE name = NEW.name; END;"
+    "CREATE TABLE IF NOT EXISTS uatsd_idempotency ("
+    " scope TEXT NOT NULL,"
+    " key_hash TEXT NOT NULL,"
+    " request_hash TEXT NOT NULL,"
+    " done INTEGER NOT NULL DEFAULT 0,"
+    " status INTEGER NOT NULL DEFAULT 0,"
+    " body TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " PRIMARY KEY (scope, key_hash));"
+    "COMMIT;";
 
 static int fail(sq *s, char *why, const char *what)
 {
@@ -288,7 +321,77 @@ static int sq_conn_list(void *state, void (*fn)(const store_connection *c, void 
     return rc;
 }
 
+static int sq_idem_claim(void *state, const char *scope, const char *key_hash,
+                         const char *request_hash, store_idem *out, char *why)
+{
+    sq *s = state;
+    const char *args[] = {scope, key_hash, request_hash, NULL};
+    const char *key[] = {scope, key_hash, NULL};
+    int rc, changes = 0;
+    pthread_mutex_lock(&s->lock);
+    /* An expired record of this key does not count. */
+    rc = run(s, "DELETE FROM uatsd_idempotency WHERE scope = ? AND key_hash = ?"
+                " AND created_at < CAST(strftime('%s','now') AS INTEGER) - "
+                STORE_IDEM_TTL_SQL, key, NULL, why);
+    if (rc == 0)
+        rc = run(s, "INSERT OR IGNORE INTO uatsd_idempotency(scope, key_hash, request_hash,"
+                    " created_at) VALUES (?, ?, ?, CAST(strftime('%s','now') AS INTEGER))",
+                 args, &changes, why);
+    if (rc == 0 && changes == 0) {
+        sqlite3_stmt *st = prepare(s, "SELECT done, request_hash, status, body FROM"
+                                      " uatsd_idempotency WHERE scope = ? AND key_hash = ?",
+                                   key, why);
+        if (!st)
+            rc = -1;
+        else {
+            int step = sqlite3_step(st);
+            if (step == SQLITE_ROW) {
+                const unsigned char *h = sqlite3_column_text(st, 1);
+                const unsigned char *b = sqlite3_column_text(st, 3);
+                out->done = sqlite3_column_int(st, 0);
+                snprintf(out->request_hash, sizeof out->request_hash, "%s",
+                         h ? (const char *)h : "");
+                out->status = sqlite3_column_int(st, 2);
+                out->body = b ? strdup((const char *)b) : NULL;
+                rc = b && !out->body ? -1 : STORE_EXISTS;
+                if (rc < 0)
+                    snprintf(why, STORE_WHY, "out of memory");
+            } else
+                rc = fail(s, why, "read");
+            sqlite3_finalize(st);
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sq_idem_finish(void *state, const char *scope, const char *key_hash, int status,
+                          const char *body, char *why)
+{
+    sq *s = state;
+    char st[16];
+    snprintf(st, sizeof st, "%d", status);
+    const char *args[] = {st, body ? body : "", scope, key_hash, NULL};
+    pthread_mutex_lock(&s->lock);
+    int rc = run(s, "UPDATE uatsd_idempotency SET done = 1, status = CAST(? AS INTEGER),"
+                    " body = ? WHERE scope = ? AND key_hash = ?", args, NULL, why);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int sq_idem_release(void *state, const char *scope, const char *key_hash, char *why)
+{
+    sq *s = state;
+    const char *args[] = {scope, key_hash, NULL};
+    pthread_mutex_lock(&s->lock);
+    int rc = run(s, "DELETE FROM uatsd_idempotency WHERE scope = ? AND key_hash = ?"
+                    " AND done = 0", args, NULL, why);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
 const store_ops store_sqlite_ops = {
     "sqlite", sq_open, sq_close, sq_key_add, sq_key_hash, sq_key_revoke,
     sq_conn_put, sq_conn_by_token, sq_conn_version, sq_conn_delete, sq_conn_list,
+    sq_idem_claim, sq_idem_finish, sq_idem_release,
 };
