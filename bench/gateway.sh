@@ -9,7 +9,7 @@
 # Needs wrk (Debian package wrk: installed here when run as root), curl and
 # valgrind. UATSD_THREADS sets uatsd's --threads (default: uatsd's own).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 top=$PWD
 secs=${1:-10}
 rounds=${2:-3}
@@ -131,8 +131,8 @@ child_ticks() {
 }
 # Busy ticks of the whole machine, all cores.
 machine_busy() {
-    local _c u n s i w q sq st
-    read -r _c u n s i w q sq st _ </proc/stat
+    local _c u n s _i w q sq st
+    read -r _c u n s _i w q sq st _ </proc/stat
     echo $((u + n + s + q + sq + st))
 }
 
