@@ -90,8 +90,15 @@ JSON
     expect_json .error.code MISSING_CONNECTION_TOKEN
     req GET "$gw1/ats/v1/nothing" "${auth[@]}"
     expect_status 404
-    req DELETE "$gw1/ats/v1/candidates/$id" "${auth[@]}"
-    expect_status 405
+    curl -s -D "$work/headers" -o "$work/body" -X DELETE "${auth[@]}" "$gw1/ats/v1/candidates/$id"
+    grep -q "^HTTP/1.1 405" "$work/headers" || fail "DELETE: not 405"
+    grep -qi "^Allow: GET" "$work/headers" || fail "405 without Allow"
+    # A challenge only for the gateway key.
+    curl -s -D "$work/headers" -o /dev/null -H "X-Connection-Token: $token" "$gw1/ats/v1/candidates/$id"
+    grep -qi "^WWW-Authenticate: Bearer" "$work/headers" || fail "no challenge for a missing key"
+    curl -s -D "$work/headers" -o /dev/null -H "Authorization: Bearer $key" \
+        -H "X-Connection-Token: not-a-token" "$gw1/ats/v1/candidates/$id"
+    grep -qi "^WWW-Authenticate" "$work/headers" && fail "a challenge for an unknown connection"
     [ "$(opportunities)" -eq "$before" ] || fail "a refused request created a candidate"
 
     # A second instance on the same store, with a small body cap.
@@ -187,6 +194,12 @@ curl -s -o "$work/slow.body" -w '%{http_code}' -H "Authorization: Bearer $key" \
     >"$work/slow.status" &
 curl_pid=$!
 sleep 0.5
+# Log rotation: move the log, SIGHUP, and the next line lands in a new file.
+mv "$GW_LOG" "$GW_LOG.1"
+kill -HUP "$GW_PID"
+sleep 0.2
+curl -s -o /dev/null "$GW/healthz"
+[ -s "$GW_LOG" ] || fail "SIGHUP did not reopen the access log"
 kill -TERM "$GW_PID"
 wait "$curl_pid"
 [ "$(cat "$work/slow.status")" = 201 ] || { cat "$work/slow.body"; fail "in-flight request not finished"; }

@@ -52,6 +52,8 @@ typedef struct gw_resp {
     char location[512];         /* Location header when non-empty */
     long retry_after;           /* Retry-After header (seconds) when > 0 */
     bool replayed;              /* Idempotent-Replayed: true */
+    bool challenge;             /* WWW-Authenticate: the gateway key was refused */
+    char allow[40];             /* Allow header (405) when non-empty */
 } gw_resp;
 
 typedef void gw_handler(gw_req *r, gw_resp *out);
@@ -87,8 +89,8 @@ json_t *gw_body_json(gw_req *r, gw_resp *out);
  * The connection that a client's token names (the value of X-Account-Token,
  * X-Integration-Id, ...). NULL after filling out with the family's error:
  * 400 when token is NULL or empty (header names the header to mention),
- * 401 when no connection has this token, 502/503 when the store or the
- * connection's opening failed. Release with gw_link_release.
+ * 401 when no connection has this token, 503 when the store cannot be
+ * read, 500 when the stored configuration does not open. Release with gw_link_release.
  */
 gw_link *gw_link_get(gw_req *r, const char *token, const char *header, gw_resp *out);
 void gw_link_release(gw_link *l);

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,7 +49,8 @@ static void usage(FILE *f)
 "                           take before uatsd stops anyway [30]\n"
 "      --cache-ttl SECONDS  how long a key or connection read from the store is\n"
 "                           trusted before it is checked again [5]\n"
-"      --access-log FILE    one JSON line per request ('-': stdout, 'off') [-]\n"
+"      --access-log FILE    one JSON line per request ('-': stdout, 'off') [-];\n"
+"                           SIGHUP reopens FILE (log rotation)\n"
 "      --connector-dir DIR  look for connectors in DIR first (repeatable)\n"
 "  -v, --verbose            log the core's debug messages on stderr (secrets\n"
 "                           redacted)\n"
@@ -261,7 +263,13 @@ int main(int argc, char **argv)
     else if (!(g.access_log = fopen(access_path, "a"))) {
         fprintf(stderr, "uatsd: --access-log %s: %s\n", access_path, strerror(errno));
         return 1;
-    }
+    } else
+        g.access_path = access_path;
+    unsigned char rnd[4];
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+        memset(rnd, 0, sizeof rnd);
+    snprintf(g.instance_id, sizeof g.instance_id, "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
+             rnd[3]);
     pthread_mutex_init(&g.log_lock, NULL);
     pthread_mutex_init(&g.key_lock, NULL);
     g.links = gw_links_new(&g);
@@ -276,6 +284,7 @@ int main(int argc, char **argv)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -293,7 +302,12 @@ int main(int argc, char **argv)
         }
     }
     int sig = 0;
-    sigwait(&set, &sig);
+    /* SIGHUP: reopen the access log (rotation); the store needs no reload,
+     * it is read as requests come. */
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+        if (gw_reopen_access_log(&g) != 0)
+            fprintf(stderr, "uatsd: SIGHUP: cannot reopen %s: %s\n", g.access_path,
+                    strerror(errno));
     stop_signal = sig;
     fprintf(stderr, "uatsd: %s: finishing in-flight requests\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -43,46 +43,67 @@ static json_t *model_and_warnings(const uats_object *obj, const uats_warnings *w
                      "warnings", warnings ? warnings : json_array());
 }
 
-static void create_candidate(gw_req *r, gw_resp *out)
+/* A write: the body as an input of kind, the core operation, the answer
+ * {model, warnings} with 201. Both writes honour Idempotency-Key. */
+typedef uats_code write_op(gw_req *r, uats_conn *conn, const uats_object *input,
+                           uats_object **out, uats_warnings **w, uats_error *err);
+
+static void native_write(gw_req *r, gw_resp *out, uats_kind kind, write_op *op)
 {
     uats_error err;
-    uats_object *input = NULL, *cand = NULL;
+    uats_object *input = NULL, *result = NULL;
     uats_warnings *w = NULL;
     json_t *body = gw_body_json(r, out);
     if (!body)
         return;
-    if (uats_object_from_json(UATS_KIND_CANDIDATE_INPUT, body, &input, &err) != UATS_OK) {
-        json_decref(body);
+    uats_code code = uats_object_from_json(kind, body, &input, &err);
+    json_decref(body);
+    if (code != UATS_OK) {
         gw_fail(r, out, 400, NULL, NULL, &err);
         return;
     }
-    json_decref(body);
     gw_link *l = gw_link_get(r, gw_header(r, TOKEN_HEADER), TOKEN_HEADER, out);
-    if (!l) {
-        uats_object_free(input);
-        return;
-    }
     gw_idem idem;
-    if (!gw_idem_begin(r, l, &idem, out)) {
-        gw_link_release(l);
-        uats_object_free(input);
-        return;
+    if (l && gw_idem_begin(r, l, &idem, out)) {
+        code = op(r, gw_link_conn(l), input, &result, &w, &err);
+        if (code != UATS_OK)
+            gw_fail(r, out, 0, NULL, NULL, &err);
+        else {
+            out->status = 201;
+            out->body = model_and_warnings(result, w);
+            const char *id = uats_get_string(result, UATS_F_ID);
+            if (kind == UATS_KIND_CANDIDATE_INPUT && id && strlen(id) < 200)
+                snprintf(out->location, sizeof out->location, "/ats/v1/candidates/%s", id);
+        }
+        gw_idem_end(r, &idem, code, out);
     }
-    uats_code code = uats_candidate_create(gw_link_conn(l), input, &cand, &w, &err);
-    if (code != UATS_OK)
-        gw_fail(r, out, 0, NULL, NULL, &err);
-    else {
-        out->status = 201;
-        out->body = model_and_warnings(cand, w);
-        const char *id = uats_get_string(cand, UATS_F_ID);
-        if (id && strlen(id) < 200)
-            snprintf(out->location, sizeof out->location, "/ats/v1/candidates/%s", id);
-    }
-    gw_idem_end(r, &idem, code, out);
     gw_link_release(l);
     uats_object_free(input);
-    uats_object_free(cand);
+    uats_object_free(result);
     uats_warnings_free(w);
+}
+
+static uats_code create_op(gw_req *r, uats_conn *conn, const uats_object *input,
+                           uats_object **out, uats_warnings **w, uats_error *err)
+{
+    (void)r;
+    return uats_candidate_create(conn, input, out, w, err);
+}
+
+static uats_code attach_op(gw_req *r, uats_conn *conn, const uats_object *input,
+                           uats_object **out, uats_warnings **w, uats_error *err)
+{
+    return uats_attachment_add(conn, r->params[0], input, out, w, err);
+}
+
+static void create_candidate(gw_req *r, gw_resp *out)
+{
+    native_write(r, out, UATS_KIND_CANDIDATE_INPUT, create_op);
+}
+
+static void add_attachment(gw_req *r, gw_resp *out)
+{
+    native_write(r, out, UATS_KIND_ATTACHMENT_INPUT, attach_op);
 }
 
 static void get_candidate(gw_req *r, gw_resp *out)
@@ -100,45 +121,6 @@ static void get_candidate(gw_req *r, gw_resp *out)
     }
     gw_link_release(l);
     uats_object_free(cand);
-}
-
-static void add_attachment(gw_req *r, gw_resp *out)
-{
-    uats_error err;
-    uats_object *input = NULL, *att = NULL;
-    uats_warnings *w = NULL;
-    json_t *body = gw_body_json(r, out);
-    if (!body)
-        return;
-    if (uats_object_from_json(UATS_KIND_ATTACHMENT_INPUT, body, &input, &err) != UATS_OK) {
-        json_decref(body);
-        gw_fail(r, out, 400, NULL, NULL, &err);
-        return;
-    }
-    json_decref(body);
-    gw_link *l = gw_link_get(r, gw_header(r, TOKEN_HEADER), TOKEN_HEADER, out);
-    if (!l) {
-        uats_object_free(input);
-        return;
-    }
-    gw_idem idem;
-    if (!gw_idem_begin(r, l, &idem, out)) {
-        gw_link_release(l);
-        uats_object_free(input);
-        return;
-    }
-    uats_code code = uats_attachment_add(gw_link_conn(l), r->params[0], input, &att, &w, &err);
-    if (code != UATS_OK)
-        gw_fail(r, out, 0, NULL, NULL, &err);
-    else {
-        out->status = 201;
-        out->body = model_and_warnings(att, w);
-    }
-    gw_idem_end(r, &idem, code, out);
-    gw_link_release(l);
-    uats_object_free(input);
-    uats_object_free(att);
-    uats_warnings_free(w);
 }
 
 const gw_route gw_native_routes[] = {

@@ -183,18 +183,30 @@ static int match(const char *pattern, request *q)
 }
 
 /* The route for the request; *path_known when some route has this path
- * (for 405 rather than 404). */
-static const gw_route *find_route(request *q, int *path_known)
+ * (for 405 rather than 404), and then allow (when given) lists the
+ * methods it takes. */
+static const gw_route *find_route_allow(request *q, int *path_known, char *allow, size_t size)
 {
     *path_known = 0;
+    if (allow)
+        allow[0] = 0;
     for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables; t++)
         for (const gw_route *rt = route_tables[t]; rt->method; rt++)
             if (match(rt->pattern, q)) {
                 *path_known = 1;
                 if (strcmp(rt->method, q->r.method) == 0)
                     return rt;
+                if (allow && !strstr(allow, rt->method)) {
+                    size_t n = strlen(allow);
+                    snprintf(allow + n, size - n, "%s%s", n ? ", " : "", rt->method);
+                }
             }
     return NULL;
+}
+
+static const gw_route *find_route(request *q, int *path_known)
+{
+    return find_route_allow(q, path_known, NULL, 0);
 }
 
 /* Whether the Authorization header carries a valid gateway key. A key
@@ -264,8 +276,12 @@ static MHD_Result_ send_json(request *q, gw_resp *resp)
         snprintf(ra, sizeof ra, "%ld", resp->retry_after);
         MHD_add_response_header(mr, "Retry-After", ra);
     }
-    if (resp->status == 401)
+    /* Only for the gateway's own key: a 401 because the vendor refused a
+     * connection's credentials is not a challenge to the client. */
+    if (resp->challenge)
         MHD_add_response_header(mr, "WWW-Authenticate", "Bearer realm=\"uatsd\"");
+    if (resp->allow[0])
+        MHD_add_response_header(mr, "Allow", resp->allow);
     if (resp->replayed)
         MHD_add_response_header(mr, "Idempotent-Replayed", "true");
     MHD_Result_ rc = MHD_queue_response(q->r.mhd, (unsigned)resp->status, mr);
@@ -283,6 +299,7 @@ static void dispatch(request *q, gw_resp *resp)
     if (strcmp(q->r.path, "/healthz") == 0) {
         if (strcmp(q->r.method, "GET") != 0 && strcmp(q->r.method, "HEAD") != 0) {
             gw_fail(&q->r, resp, 405, "METHOD_NOT_ALLOWED", "use GET", NULL);
+            snprintf(resp->allow, sizeof resp->allow, "GET, HEAD");
             return;
         }
         resp->status = 200;
@@ -291,7 +308,7 @@ static void dispatch(request *q, gw_resp *resp)
         return;
     }
     int path_known;
-    const gw_route *rt = find_route(q, &path_known);
+    const gw_route *rt = find_route_allow(q, &path_known, resp->allow, sizeof resp->allow);
     if (!rt) {
         if (path_known)
             gw_fail(&q->r, resp, 405, "METHOD_NOT_ALLOWED", "this path does not take that method",
@@ -313,9 +330,11 @@ static void dispatch(request *q, gw_resp *resp)
     if (ok <= 0) {
         if (ok < 0)
             gw_fail(&q->r, resp, 503, "STORE_UNAVAILABLE", "the key store cannot be read", NULL);
-        else
+        else {
             gw_fail(&q->r, resp, 401, "UNAUTHORIZED",
                     "a valid gateway API key is needed: Authorization: Bearer <key>", NULL);
+            resp->challenge = true;
+        }
         return;
     }
     rt->handler(&q->r, resp);
@@ -326,21 +345,185 @@ static void dispatch(request *q, gw_resp *resp)
     }
 }
 
+/* ---- the access log ----
+ *
+ * One JSON line per request, formatted here rather than built as a jansson
+ * object and dumped: that was 49,000 instructions per request, about 5 %
+ * of a GET (bench/README.md, "Gateway"). The output is what json_dumps
+ * gave with JSON_COMPACT, key for key, except that bytes that are not
+ * UTF-8 (a path can carry any byte, percent-decoded) become U+FFFD instead
+ * of the line being lost. */
+
+typedef struct logbuf {
+    char *p;
+    size_t len, cap;
+    int failed;
+    char stack[1024];
+} logbuf;
+
+static void lb_grow(logbuf *b, size_t need)
+{
+    if (b->failed || b->len + need <= b->cap)
+        return;
+    size_t cap = b->cap * 2;
+    while (cap < b->len + need)
+        cap *= 2;
+    char *n = b->p == b->stack ? malloc(cap) : realloc(b->p, cap);
+    if (!n) {
+        b->failed = 1;
+        return;
+    }
+    if (b->p == b->stack)
+        memcpy(n, b->stack, b->len);
+    b->p = n;
+    b->cap = cap;
+}
+
+static void lb_put(logbuf *b, const char *s, size_t n)
+{
+    lb_grow(b, n);
+    if (b->failed)
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no
+ * overlong forms, no surrogates, at most U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    size_t n;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, min = 0x10000;
+    else
+        return 0;
+    unsigned cp = c & (0x3F >> (n - 1));
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+/* A JSON string, quoted and escaped as jansson does. */
+static void lb_json(logbuf *b, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    lb_put(b, "\"", 1);
+    while (*s) {
+        const unsigned char *run = s;
+        while (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+            s++;
+        lb_put(b, (const char *)run, (size_t)(s - run));
+        if (!*s)
+            break;
+        char esc[8];
+        size_t n;
+        switch (*s) {
+        case '"': lb_put(b, "\\\"", 2); s++; continue;
+        case '\\': lb_put(b, "\\\\", 2); s++; continue;
+        case '\b': lb_put(b, "\\b", 2); s++; continue;
+        case '\f': lb_put(b, "\\f", 2); s++; continue;
+        case '\n': lb_put(b, "\\n", 2); s++; continue;
+        case '\r': lb_put(b, "\\r", 2); s++; continue;
+        case '\t': lb_put(b, "\\t", 2); s++; continue;
+        default: break;
+        }
+        if (*s < 0x20) {
+            snprintf(esc, sizeof esc, "\\u%04X", *s);
+            lb_put(b, esc, 6);
+            s++;
+        } else if ((n = utf8_len(s)) > 0) {
+            lb_put(b, (const char *)s, n);
+            s += n;
+        } else {
+            lb_put(b, "\\ufffd", 6);
+            s++;
+        }
+    }
+    lb_put(b, "\"", 1);
+}
+
+/* "key":value, with the comma before all but the first. */
+static void lb_key(logbuf *b, const char *key)
+{
+    if (b->len > 1 && b->p[b->len - 1] != '{')
+        lb_put(b, ",", 1);
+    lb_json(b, key);
+    lb_put(b, ":", 1);
+}
+
+static void lb_field(logbuf *b, const char *key, const char *value)
+{
+    lb_key(b, key);
+    lb_json(b, value);
+}
+
+static void lb_int(logbuf *b, const char *key, long long v)
+{
+    char num[24];
+    lb_key(b, key);
+    lb_put(b, num, (size_t)snprintf(num, sizeof num, "%lld", v));
+}
+
 /* Query values can carry a token (Truto's integrated_account_id): the log
- * keeps only the flags. */
+ * keeps only the flags. A name given twice keeps its place and its last
+ * value, as in the JSON object built here before. */
+typedef struct query_arg {
+    const char *key, *value;
+} query_arg;
+
+typedef struct query_log {
+    query_arg *args;
+    size_t n, cap;
+    int failed;
+    query_arg stack[16];
+} query_log;
+
 static MHD_Result_ log_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                  const char *value)
 {
     static const char *const shown[] = {"remote_data", "include_raw_data",
                                         "include_remote_data", "expand", NULL};
-    json_t *q = cls;
+    query_log *ql = cls;
     (void)kind;
+    const char *v = "[redacted]";
     for (int i = 0; shown[i]; i++)
         if (strcmp(key, shown[i]) == 0) {
-            json_object_set_new(q, key, json_string(value ? value : ""));
+            v = value ? value : "";
+            break;
+        }
+    for (size_t i = 0; i < ql->n; i++)
+        if (strcmp(ql->args[i].key, key) == 0) {
+            ql->args[i].value = v;
             return MHD_YES;
         }
-    json_object_set_new(q, key, json_string("[redacted]"));
+    if (ql->n == ql->cap) {
+        size_t cap = ql->cap * 2;
+        query_arg *a = ql->args == ql->stack ? malloc(cap * sizeof *a)
+                                              : realloc(ql->args, cap * sizeof *a);
+        if (!a) {
+            ql->failed = 1;
+            return MHD_NO;
+        }
+        if (ql->args == ql->stack)
+            memcpy(a, ql->stack, sizeof ql->stack);
+        ql->args = a;
+        ql->cap = cap;
+    }
+    ql->args[ql->n].key = key;
+    ql->args[ql->n++].value = v;
     return MHD_YES;
 }
 
@@ -367,28 +550,63 @@ static void access_log(gw *g, request *q, struct MHD_Connection *c)
     snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
              ts.tv_nsec / 1000000);
-    json_t *query = json_object();
-    if (query)
-        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, log_query_arg, query);
-    json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o*, s:i, s:I, s:I, s:I, s:s, s:s}",
-                             "time", when, "request_id", q->r.request_id, "remote", addr,
-                             "method", q->r.method ? q->r.method : "",
-                             "path", q->r.path ? q->r.path : "", "query", query,
-                             "status", q->status, "bytes_in", (json_int_t)q->len,
-                             "bytes_out", (json_int_t)q->bytes_out,
-                             "ms", (json_int_t)(gw_now_ms() - q->start_ms),
-                             "api", q->r.family ? q->r.family->name : "",
-                             "connection", q->r.connection);
-    char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
-    json_decref(line);
-    if (!text)
-        return;
+
+    logbuf b;
+    b.p = b.stack;
+    b.len = 0;
+    b.cap = sizeof b.stack;
+    b.failed = 0;
+    lb_put(&b, "{", 1);
+    lb_field(&b, "time", when);
+    lb_field(&b, "request_id", q->r.request_id);
+    lb_field(&b, "remote", addr);
+    lb_field(&b, "method", q->r.method);
+    lb_field(&b, "path", q->r.path);
+    lb_key(&b, "query");
+    lb_put(&b, "{", 1);
+    query_log ql;
+    ql.args = ql.stack;
+    ql.n = 0;
+    ql.cap = sizeof ql.stack / sizeof *ql.stack;
+    ql.failed = 0;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, log_query_arg, &ql);
+    for (size_t i = 0; i < ql.n; i++)
+        lb_field(&b, ql.args[i].key, ql.args[i].value);
+    if (ql.args != ql.stack)
+        free(ql.args);
+    b.failed |= ql.failed;
+    lb_put(&b, "}", 1);
+    lb_int(&b, "status", q->status);
+    lb_int(&b, "bytes_in", (long long)q->len);
+    lb_int(&b, "bytes_out", (long long)q->bytes_out);
+    lb_int(&b, "ms", gw_now_ms() - q->start_ms);
+    lb_field(&b, "api", q->r.family ? q->r.family->name : "");
+    lb_field(&b, "connection", q->r.connection);
+    lb_put(&b, "}\n", 2);
+    if (!b.failed) {
+        pthread_mutex_lock(&g->log_lock);
+        fwrite(b.p, 1, b.len, g->access_log);
+        fflush(g->access_log);
+        pthread_mutex_unlock(&g->log_lock);
+    }
+    if (b.p != b.stack)
+        free(b.p);
+}
+
+int gw_reopen_access_log(gw *g)
+{
+    if (!g->access_path || !g->access_log || g->access_log == stdout)
+        return 0;
+    FILE *f = fopen(g->access_path, "a");
+    if (!f)
+        return -1;
+    setvbuf(f, NULL, _IOLBF, 0);
     pthread_mutex_lock(&g->log_lock);
-    fputs(text, g->access_log);
-    fputc('\n', g->access_log);
-    fflush(g->access_log);
+    FILE *old = g->access_log;
+    g->access_log = f;
     pthread_mutex_unlock(&g->log_lock);
-    free(text);
+    fclose(old);
+    return 0;
 }
 
 static void request_free(request *q)
@@ -433,7 +651,7 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
         q->r.method = method;
         q->r.path = url;
         q->start_ms = gw_now_ms();
-        snprintf(q->r.request_id, sizeof q->r.request_id, "%lx-%lx", (unsigned long)time(NULL),
+        snprintf(q->r.request_id, sizeof q->r.request_id, "%s-%lx", g->instance_id,
                  (unsigned long)atomic_fetch_add(&g->next_id, 1));
         atomic_fetch_add(&g->active, 1);
         *con_cls = q;
@@ -541,14 +759,21 @@ int gw_server_start(gw *g)
         flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     else
         flags |= MHD_USE_EPOLL;
+    /* The logger first, so that MHD's remarks on the options use it; a
+     * pool only when there is more than one worker (MHD warns otherwise). */
+    struct MHD_OptionItem pool[] = {
+        {g->opt.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+         (intptr_t)g->opt.threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)g->opt.port, NULL, NULL, on_request, g,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(g->opt.threads > 1 ? g->opt.threads : 0),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)g->opt.timeout_s,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_ARRAY, pool,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "uatsd: cannot listen on %s port %u\n", g->opt.listen_host, g->opt.port);

@@ -34,6 +34,8 @@ struct gw {
     pthread_mutex_t log_lock;
     atomic_long active;         /* requests being served */
     atomic_ulong next_id;
+    char instance_id[9];        /* random, so request ids differ across instances */
+    const char *access_path;    /* reopened on SIGHUP (log rotation) */
     pthread_mutex_t key_lock;
     struct {
         char hash[65];
@@ -45,6 +47,9 @@ struct gw {
 };
 
 long long gw_now_ms(void);
+
+/* Reopen the access log file (after rotation). 0, or -1 with errno. */
+int gw_reopen_access_log(gw *g);
 
 /* Start serving (worker threads); gw->bound_port is set. 0 or -1 with a
  * message on stderr. */
