@@ -18,6 +18,12 @@ suite() {
     lacks "$work/list" "sandbox-api-key"
     start_uatsd --cache-ttl 1
     local gw1=$GW log1=$GW_LOG pid1=$GW_PID
+    # ps(1) must not show the store's password.
+    case $STORE in postgres*://*:*@*)
+        local pw=${STORE#*://*:}; pw=${pw%%@*}
+        ps -o args= -p "$pid1" | grep -qF -- ":$pw@" && fail "ps shows the store's password"
+        ps -o args= -p "$pid1" | grep -qF -- "--store" || fail "ps shows no --store at all" ;;
+    esac
     local auth=(-H "Authorization: Bearer $key" -H "X-Connection-Token: $token")
 
     req GET "$gw1/healthz"
