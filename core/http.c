@@ -179,6 +179,11 @@ uats_http_req *uats__http_new(uats_call *call, const char *method, const char *p
             const char *seg = va_arg(ap, const char *);
             if (!seg || !*seg)
                 build_failed(req, UATS_E_INVALID_INPUT, "an id in the path is empty");
+            else if (strcmp(seg, ".") == 0 || strcmp(seg, "..") == 0)
+                /* A dot segment: URL resolution would drop it (and ".." the
+                 * segment before), sending the request elsewhere. */
+                build_failed(req, UATS_E_INVALID_INPUT,
+                             "an id in the path is \".\" or \"..\"");
             else
                 buf_escaped(&req->path, seg);
             p++;

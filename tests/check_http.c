@@ -946,6 +946,15 @@ START_TEST(path_segments_are_escaped)
     char *target = emu_log_target(emu, 0);
     ck_assert_str_eq(target, "/v1/candidates/a%2Fb%20c%3Fd?expand=files%20%26%20more");
     free(target);
+    /* "." and ".." would be dot segments that the URL resolution removes
+     * (GET /v1/candidates/.. is GET /v1/): refused, nothing sent. An id
+     * that only contains dots is fine. */
+    size_t sent = emu_log_count(emu);
+    ck_assert_int_eq(get(conn, "..", &err), UATS_E_INVALID_INPUT);
+    ck_assert_int_eq(get(conn, ".", &err), UATS_E_INVALID_INPUT);
+    ck_assert_uint_eq(emu_log_count(emu), sent);
+    ck_assert_int_eq(get(conn, "a..b", &err), UATS_E_NOT_FOUND);
+    ck_assert_int_eq(get(conn, "...", &err), UATS_E_NOT_FOUND);
     uats_conn_close(conn);
 }
 END_TEST

@@ -275,6 +275,33 @@ START_TEST(test_conn_put_replace)
 }
 END_TEST
 
+/* store_conn_update: only over the version read, which it then moves on. */
+START_TEST(test_conn_update)
+{
+    store *s = open_store();
+    char why[STORE_WHY] = "";
+    put_ok(s, "acme", "tok-acme", "{\"r\":1}", 0);
+    int64_t v1 = version_of(s, "tok-acme"), v2 = -1, v3 = -1;
+    ck_assert_msg(store_conn_update(s, "acme", v1, "{\"r\":2}", &v2, why) == 0, "%s", why);
+    ck_assert_int_gt(v2, v1);
+    ck_assert_int_eq(expect_conn(s, "tok-acme", "acme", "{\"r\":2}"), v2);
+    /* Stale: the row moved on since v1 was read. Nothing written. */
+    ck_assert_int_eq(store_conn_update(s, "acme", v1, "{\"r\":3}", &v3, why), STORE_NOT_FOUND);
+    ck_assert_int_eq(v3, -1);
+    expect_conn(s, "tok-acme", "acme", "{\"r\":2}");
+    /* Replaced by someone else, then asked with the old version. */
+    put_ok(s, "acme", "tok-acme", "{\"admin\":1}", 1);
+    ck_assert_int_eq(store_conn_update(s, "acme", v2, "{\"r\":3}", &v3, why), STORE_NOT_FOUND);
+    expect_conn(s, "tok-acme", "acme", "{\"admin\":1}");
+    /* Gone, or never there. */
+    int64_t v4 = version_of(s, "tok-acme");
+    ck_assert_int_eq(store_conn_delete(s, "acme", why), 0);
+    ck_assert_int_eq(store_conn_update(s, "acme", v4, "{}", &v3, why), STORE_NOT_FOUND);
+    ck_assert_int_eq(store_conn_update(s, "nobody", 1, "{}", &v3, why), STORE_NOT_FOUND);
+    store_close(s);
+}
+END_TEST
+
 START_TEST(test_conn_exists)
 {
     store *s = open_store();
@@ -629,6 +656,7 @@ static void add_common(TCase *tc)
 {
     tcase_add_test(tc, test_keys);
     tcase_add_test(tc, test_conn_put_replace);
+    tcase_add_test(tc, test_conn_update);
     tcase_add_test(tc, test_conn_exists);
     tcase_add_test(tc, test_conn_delete_list);
     tcase_add_test(tc, test_two_handles);

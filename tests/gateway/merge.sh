@@ -152,9 +152,28 @@ JSON
     merge_error 400 ERROR
     req GET "$api/candidates/$id" -H "Authorization: Bearer $key" -H "x-connector-token: not-a-token"
     merge_error 401 ERROR
+    # A method the path does not take: 405, in Merge's shape too.
+    req DELETE "$api/candidates/$id" "${auth[@]}"
+    merge_error 405 ERROR
     [ "$(opportunities)" -eq "$before" ] || fail "a refused request created a candidate"
     req GET "$api/candidates/$id" "${auth[@]}"
     expect_json '.attachments | length' 2
+    # Idempotency-Key, as on the native API: a retry gets the first answer
+    # and writes nothing; the key cannot be reused for another request.
+    before=$(opportunities)
+    local ikey="merge-$run_id" once
+    req POST "$api/candidates" "${auth[@]}" -H "Idempotency-Key: $ikey" \
+        -d '{"model": {"first_name": "Once"}}'
+    expect_status 201
+    once=$(jbody .model.id)
+    curl -s -D "$work/headers" -o "$work/body" "${auth[@]}" -H "Idempotency-Key: $ikey" \
+        -d '{"model": {"first_name": "Once"}}' "$api/candidates"
+    expect_json .model.id "$once"
+    grep -qi "^Idempotent-Replayed: true" "$work/headers" || fail "the retry was not a replay"
+    [ "$(opportunities)" -eq $((before + 1)) ] || fail "a retried create made a second candidate"
+    req POST "$api/candidates" "${auth[@]}" -H "Idempotency-Key: $ikey" \
+        -d '{"model": {"first_name": "Other"}}'
+    merge_error 422 ERROR
 
     # Merge's official Node client, when installed.
     if command -v node >/dev/null && [ -d "$clients/node_modules/@mergeapi/merge-node-client" ]; then
@@ -190,8 +209,17 @@ key=$(new_key)
 token=$(add_conn slow "$work/slow/lever-timeout.json")
 start_uatsd
 req POST "$GW/api/ats/v1/candidates" -H "Authorization: Bearer $key" -H "X-Account-Token: $token" \
+    -H "Idempotency-Key: maybe-$run_id" \
     -d '{"model": {"first_name": "Maybe"}, "remote_user_id": "sandbox-user-0001"}'
 merge_error 409 ERROR
 expect_json '.errors[0].title' "Outcome Unknown"
 contains "$work/body" "look for it before sending this request again"
+# Merge's Python client, told to retry, retries a 409 too: with the same
+# Idempotency-Key the retry gets the recorded answer and sends nothing.
+curl -s -D "$work/headers" -o "$work/body" -H "Authorization: Bearer $key" \
+    -H "X-Account-Token: $token" -H "Idempotency-Key: maybe-$run_id" \
+    -d '{"model": {"first_name": "Maybe"}, "remote_user_id": "sandbox-user-0001"}' \
+    "$GW/api/ats/v1/candidates"
+grep -q "^HTTP/1.1 409" "$work/headers" || fail "the retry was not answered 409"
+grep -qi "^Idempotent-Replayed: true" "$work/headers" || fail "the retry was sent again"
 echo "PASS"

@@ -9,6 +9,12 @@
  * cache_ttl seconds, then its version in the store is checked: a changed
  * row is reopened, a deleted one dropped. An entry being replaced is
  * closed only when the last request using it releases it.
+ *
+ * A refresh token that the vendor rotated is written back to the row the
+ * entry was opened from, only if that row is unchanged since, and the
+ * entry takes the version of its own write: reopening for it would fetch
+ * a token again, which such a vendor answers with yet another refresh
+ * token, written again, and so on at every cache check.
  */
 #include <config.h>
 
@@ -32,7 +38,8 @@ struct gw_link {
 
 struct gw_links {
     gw *g;
-    pthread_mutex_t lock;
+    pthread_mutex_t lock;       /* the list, refs, and each entry's version and config */
+    pthread_mutex_t token_lock; /* one rotated refresh token written at a time */
     gw_link *head;
 };
 
@@ -44,32 +51,58 @@ static void link_destroy(gw_link *l)
 }
 
 /* A connector rotated the refresh token: write it back to the store, or the
- * connection stops working when uatsd restarts. */
+ * connection stops working when uatsd restarts. Registered on each open
+ * connection with its entry: the operation that renewed the token holds a
+ * reference to the entry, so it outlives this call even if the entry is
+ * retired meanwhile. */
 static void on_token(uats_conn *conn, const char *refresh_token, void *userdata)
 {
-    gw_links *links = userdata;
+    gw_link *l = userdata;
+    gw_links *links = l->owner;
     char why[STORE_WHY];
+    char *text = NULL;
+    int64_t version, written = 0;
+    (void)conn;
+    pthread_mutex_lock(&links->token_lock);
     pthread_mutex_lock(&links->lock);
-    for (gw_link *l = links->head; l; l = l->next) {
-        if (l->conn != conn)
-            continue;
-        json_t *creds = json_object_get(l->config, "credentials");
-        if (json_is_object(creds)) {
-            json_object_set_new(creds, "refresh_token", json_string(refresh_token));
-            char *text = json_dumps(l->config, JSON_COMPACT);
-            store_connection c = {l->name, l->token_hash, text, 0};
-            int rc = text ? store_conn_put_hashed(links->g->store, &c, why) : -1;
-            if (rc != 0)
-                fprintf(stderr, "uatsd: connection %s: could not store the rotated refresh "
-                        "token: %s\n", l->name, text ? why : "out of memory");
-            if (text) {
-                memset(text, 0, strlen(text));
-                free(text);
-            }
-        }
-        break;
-    }
+    json_t *creds = json_object_get(l->config, "credentials");
+    if (json_is_object(creds) &&
+        json_object_set_new(creds, "refresh_token", json_string(refresh_token)) == 0)
+        text = json_dumps(l->config, JSON_COMPACT);
+    version = l->version;
     pthread_mutex_unlock(&links->lock);
+    /* The store is written outside the cache's lock: a slow store must not
+     * hold up every request's lookup. */
+    int rc = text ? store_conn_update(links->g->store, l->name, version, text, &written, why)
+                  : -1;
+    if (rc == 0) {
+        pthread_mutex_lock(&links->lock);
+        if (l->version == version)
+            l->version = written;   /* our own change: nothing to reopen for */
+        pthread_mutex_unlock(&links->lock);
+    } else if (rc == STORE_NOT_FOUND)
+        fprintf(stderr, "uatsd: connection %s: changed or removed in the store while its "
+                "OAuth token was renewed; the rotated refresh token is not written over "
+                "that change\n", l->name);
+    else
+        fprintf(stderr, "uatsd: connection %s: could not store the rotated refresh "
+                "token: %s\n", l->name, text ? why : "out of memory");
+    pthread_mutex_unlock(&links->token_lock);
+    if (text) {
+        memset(text, 0, strlen(text));
+        free(text);
+    }
+}
+
+/* A rotation with no entry to write it to: during a connector's open(),
+ * before the connection has its entry (no connector renews a token there
+ * today). Said rather than lost silently. */
+static void on_token_unowned(uats_conn *conn, const char *refresh_token, void *userdata)
+{
+    (void)refresh_token;
+    (void)userdata;
+    fprintf(stderr, "uatsd: a %s connection rotated its refresh token while opening; the "
+            "new one is not stored\n", uats_module_name(uats_conn_module(conn)));
 }
 
 gw_links *gw_links_new(gw *g)
@@ -79,7 +112,8 @@ gw_links *gw_links_new(gw *g)
         return NULL;
     links->g = g;
     pthread_mutex_init(&links->lock, NULL);
-    uats_ctx_set_token_callback(g->ctx, on_token, links);
+    pthread_mutex_init(&links->token_lock, NULL);
+    uats_ctx_set_token_callback(g->ctx, on_token_unowned, links);
     return links;
 }
 
@@ -94,6 +128,7 @@ void gw_links_free(gw_links *links)
         l = next;
     }
     pthread_mutex_destroy(&links->lock);
+    pthread_mutex_destroy(&links->token_lock);
     free(links);
 }
 
@@ -164,6 +199,8 @@ static gw_link *open_link(gw_req *r, store_connection *row, gw_resp *out)
     l->version = row->version;
     l->checked_ms = gw_now_ms();
     l->refs = 1;
+    l->owner = r->gw->links;
+    uats_conn_set_token_callback(l->conn, on_token, l);
     return l;
 }
 
@@ -229,7 +266,6 @@ gw_link *gw_link_get(gw_req *r, const char *token, const char *header, gw_resp *
     store_connection_clear(&row);
     if (!fresh)
         return NULL;
-    fresh->owner = links;
 
     pthread_mutex_lock(&links->lock);
     l = find(links, hash);

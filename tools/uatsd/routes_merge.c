@@ -1055,7 +1055,10 @@ static const write_op create_op = {UATS_KIND_CANDIDATE_INPUT, candidate_request_
 static const write_op attach_op = {UATS_KIND_ATTACHMENT_INPUT, attachment_request_in,
                                    attach_call, created_attachment, "attachment"};
 
-/* Translate, make the core call once, answer {model, warnings, errors}. */
+/* Translate, make the core call once, answer {model, warnings, errors}.
+ * An Idempotency-Key header is honoured as on the native API: Merge's
+ * clients can send one (request options' extra headers), and their
+ * Python client, when told to retry, retries a 409 too. */
 static void merge_write(gw_req *r, gw_resp *out, const write_op *op)
 {
     gw_link *link = gw_link_get(r, gw_header(r, "X-Account-Token"), "X-Account-Token", out);
@@ -1064,12 +1067,14 @@ static void merge_write(gw_req *r, gw_resp *out, const write_op *op)
     xlate x = {0};
     json_t *body = NULL;
     uats_object *in = NULL;
+    gw_idem idem;
     json_t *u = request_in(r, out, &x, op->in, &body);
-    if (u && object_in(r, out, &x, op->kind, u, &in)) {
+    if (u && object_in(r, out, &x, op->kind, u, &in) && gw_idem_begin(r, link, &idem, out)) {
         uats_object *result;
         uats_warnings *w;
         uats_error err;
-        if (op->call(gw_link_conn(link), body, in, &result, &w, &err) != UATS_OK) {
+        uats_code code = op->call(gw_link_conn(link), body, in, &result, &w, &err);
+        if (code != UATS_OK) {
             request_field(&x, &err);
             fail_write(r, out, &err, op->what);
         } else {
@@ -1081,6 +1086,7 @@ static void merge_write(gw_req *r, gw_resp *out, const write_op *op)
             uats_warnings_free(w);
             uats_object_free(result);
         }
+        gw_idem_end(r, &idem, code, out);
     }
     uats_object_free(in);
     json_decref(u);

@@ -184,7 +184,7 @@ static int match(const char *pattern, request *q)
 
 /* The route for the request; *path_known when some route has this path
  * (for 405 rather than 404), and then allow (when given) lists the
- * methods it takes. */
+ * methods it takes and the request takes that route's API shape. */
 static const gw_route *find_route_allow(request *q, int *path_known, char *allow, size_t size)
 {
     *path_known = 0;
@@ -193,9 +193,11 @@ static const gw_route *find_route_allow(request *q, int *path_known, char *allow
     for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables; t++)
         for (const gw_route *rt = route_tables[t]; rt->method; rt++)
             if (match(rt->pattern, q)) {
-                *path_known = 1;
                 if (strcmp(rt->method, q->r.method) == 0)
                     return rt;
+                if (!*path_known)
+                    q->r.family = rt->family;   /* the 405's shape */
+                *path_known = 1;
                 if (allow && !strstr(allow, rt->method)) {
                     size_t n = strlen(allow);
                     snprintf(allow + n, size - n, "%s%s", n ? ", " : "", rt->method);
@@ -253,7 +255,10 @@ static MHD_Result_ send_json(request *q, gw_resp *resp)
     if (resp->body) {
         text = json_dumps(resp->body, JSON_COMPACT);
         if (!text) {
-            resp->status = 503;
+            /* A write that succeeded keeps its 2xx: a 503 would be resent
+             * by clients that retry 5xx, writing a second time. */
+            if (resp->status < 200 || resp->status > 299)
+                resp->status = 503;
             text = strdup("{\"error\":{\"code\":\"NOMEM\",\"message\":\"out of memory\"}}");
         }
         len = text ? strlen(text) : 0;
@@ -618,21 +623,37 @@ static void request_free(request *q)
     free(q);
 }
 
-static MHD_Result_ too_large_now(request *q, gw *g)
+/* Answer before the body is read (MHD then reads no more from this
+ * connection and closes it), in the shape of the API the client speaks. */
+static MHD_Result_ refuse_now(request *q, int status, const char *code, const char *msg)
 {
     gw_resp resp = {0};
-    char msg[96];
     int known;
-    /* Answer in the shape of the API the client speaks. */
     const gw_route *rt = find_route(q, &known);
     if (rt)
         q->r.family = rt->family;
-    q->too_large = 1;
     q->queued = 1;
+    gw_fail(&q->r, &resp, status, code, msg, NULL);
+    return send_json(q, &resp);
+}
+
+static MHD_Result_ too_large_now(request *q, gw *g)
+{
+    char msg[96];
+    q->too_large = 1;
     snprintf(msg, sizeof msg, "the body exceeds the gateway's limit of %zu bytes",
              g->opt.max_body);
-    gw_fail(&q->r, &resp, 413, "BODY_TOO_LARGE", msg, NULL);
-    return send_json(q, &resp);
+    return refuse_now(q, 413, "BODY_TOO_LARGE", msg);
+}
+
+static MHD_Result_ count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                        const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, "Content-Length") == 0)
+        ++*(int *)cls;
+    return MHD_YES;
 }
 
 static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -655,6 +676,14 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
                  (unsigned long)atomic_fetch_add(&g->next_id, 1));
         atomic_fetch_add(&g->active, 1);
         *con_cls = q;
+        /* More than one Content-Length: this libmicrohttpd frames the body
+         * by the first, a proxy in front may by another (RFC 9112 6.3:
+         * an unrecoverable framing error). */
+        int ncl = 0;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &ncl);
+        if (ncl > 1)
+            return refuse_now(q, 400, "AMBIGUOUS_CONTENT_LENGTH",
+                              "more than one Content-Length header");
         /* Refuse a declared oversized body before reading it (and before
          * MHD says "100 Continue"). */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -805,8 +834,12 @@ void gw_server_stop(gw *g)
         struct timespec ts = {0, 20 * 1000000};
         nanosleep(&ts, NULL);
     }
+    /* MHD_stop_daemon closes every connection, so those requests get no
+     * answer, but it joins the worker threads: a handler inside a vendor
+     * call (which nothing can cut short) still runs to its end first. */
     if (atomic_load(&g->active) > 0)
-        fprintf(stderr, "uatsd: stopping with %ld request(s) unfinished after %u s\n",
+        fprintf(stderr, "uatsd: %ld request(s) still running after %u s: their clients get "
+                "no answer; waiting for their vendor calls to return\n",
                 atomic_load(&g->active), g->opt.shutdown_s);
     MHD_stop_daemon(d);
     g->daemon = NULL;

@@ -263,9 +263,10 @@ int store_conn_put(store *s, const char *name, const char *token, const char *co
     return s->ops->conn_put(s->state, &c, replace, why);
 }
 
-int store_conn_put_hashed(store *s, const store_connection *c, char *why)
+int store_conn_update(store *s, const char *name, int64_t version, const char *config,
+                      int64_t *new_version, char *why)
 {
-    return s->ops->conn_put(s->state, c, 1, why);
+    return s->ops->conn_update(s->state, name, version, config, new_version, why);
 }
 
 int store_conn_by_token(store *s, const char *token, store_connection *out, char *why)

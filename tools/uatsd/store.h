@@ -74,6 +74,11 @@ typedef struct store_ops {
     /* Only the version of the row with this token hash: the cheap check
      * a cache makes before trusting what it holds. */
     int (*conn_version)(void *state, const char *token_hash, int64_t *version, char *why);
+    /* Replace the configuration of the row named name while its version is
+     * still version, setting *new_version; STORE_NOT_FOUND when the row
+     * changed or is gone meanwhile. */
+    int (*conn_update)(void *state, const char *name, int64_t version, const char *config,
+                       int64_t *new_version, char *why);
     int (*conn_delete)(void *state, const char *name, char *why);
     /* Call fn for every connection, by name (config left NULL). */
     int (*conn_list)(void *state, void (*fn)(const store_connection *c, void *ud),
@@ -126,8 +131,12 @@ int store_key_revoke(store *s, const char *key_id, char *why);
 
 int store_conn_put(store *s, const char *name, const char *token, const char *config,
                    int replace, char *why);
-/* Replace the row of c->name keeping its token hash (c->token_hash). */
-int store_conn_put_hashed(store *s, const store_connection *c, char *why);
+/* Replace the configuration of the connection named name, only if it is
+ * still at version (nobody changed or removed it since it was read): 0
+ * with *new_version set, STORE_NOT_FOUND when it changed or is gone, -1.
+ * uatsd stores a rotated OAuth refresh token with it. */
+int store_conn_update(store *s, const char *name, int64_t version, const char *config,
+                      int64_t *new_version, char *why);
 int store_conn_by_token(store *s, const char *token, store_connection *out, char *why);
 int store_conn_version(store *s, const char *token_hash, int64_t *version, char *why);
 int store_conn_delete(store *s, const char *name, char *why);

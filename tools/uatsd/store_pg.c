@@ -612,6 +612,26 @@ static int pg_conn_version(void *state, const char *token_hash, int64_t *version
     return rc;
 }
 
+static int pg_conn_update(void *state, const char *name, int64_t version, const char *config,
+                          int64_t *new_version, char *why)
+{
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)version);
+    const char *params[] = {name, v, config};
+    PGresult *res = NULL;
+    int rc = run(state, PG_WRITE,
+                 "UPDATE uatsd_connections SET config = $3,"
+                 " version = nextval('uatsd_connection_version'), updated_at = now()"
+                 " WHERE name = $1 AND version = $2::bigint RETURNING version",
+                 3, params, PGRES_TUPLES_OK, &res, why);
+    if (rc != 0)
+        return rc;
+    rc = PQntuples(res) == 0 ? STORE_NOT_FOUND
+                             : parse_version(PQgetvalue(res, 0, 0), new_version, why);
+    PQclear(res);
+    return rc;
+}
+
 static int pg_conn_delete(void *state, const char *name, char *why)
 {
     const char *params[] = {name};
@@ -710,6 +730,7 @@ const store_ops store_postgresql_ops = {
     .conn_put = pg_conn_put,
     .conn_by_token = pg_conn_by_token,
     .conn_version = pg_conn_version,
+    .conn_update = pg_conn_update,
     .conn_delete = pg_conn_delete,
     .conn_list = pg_conn_list,
     .idem_claim = pg_idem_claim,

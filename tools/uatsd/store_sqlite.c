@@ -285,6 +285,49 @@ static int sq_conn_version(void *state, const char *token_hash, int64_t *version
     return rc;
 }
 
+static int sq_conn_update(void *state, const char *name, int64_t version, const char *config,
+                          int64_t *new_version, char *why)
+{
+    sq *s = state;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)version);
+    const char *args[] = {config, name, v, NULL};
+    const char *key[] = {name, NULL};
+    int rc, changes = 0;
+    pthread_mutex_lock(&s->lock);
+    /* One transaction, so that the version read back is the one the
+     * trigger gave this update, not another process's. */
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = fail(s, why, "begin");
+        pthread_mutex_unlock(&s->lock);
+        return rc;
+    }
+    rc = run(s, "UPDATE uatsd_connections SET config = ?,"
+                " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+                " WHERE name = ? AND version = CAST(? AS INTEGER)", args, &changes, why);
+    if (rc == 0 && changes == 0)
+        rc = STORE_NOT_FOUND;
+    if (rc == 0) {
+        sqlite3_stmt *st = prepare(s, "SELECT version FROM uatsd_connections WHERE name = ?",
+                                   key, why);
+        if (!st)
+            rc = -1;
+        else {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                *new_version = sqlite3_column_int64(st, 0);
+            else
+                rc = fail(s, why, "read");
+            sqlite3_finalize(st);
+        }
+    }
+    if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = fail(s, why, "commit");
+    if (rc != 0)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
 static int sq_conn_delete(void *state, const char *name, char *why)
 {
     sq *s = state;
@@ -392,6 +435,7 @@ static int sq_idem_release(void *state, const char *scope, const char *key_hash,
 
 const store_ops store_sqlite_ops = {
     "sqlite", sq_open, sq_close, sq_key_add, sq_key_hash, sq_key_revoke,
-    sq_conn_put, sq_conn_by_token, sq_conn_version, sq_conn_delete, sq_conn_list,
+    sq_conn_put, sq_conn_by_token, sq_conn_version, sq_conn_update, sq_conn_delete,
+    sq_conn_list,
     sq_idem_claim, sq_idem_finish, sq_idem_release,
 };
