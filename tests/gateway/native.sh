@@ -206,7 +206,7 @@ JSON
     [ "$(wc -l <"$log1")" -ge 20 ] || fail "the access log lacks lines"
     jq -s -e 'map(select(.status == 201 and .api == "native" and .connection != "")) | length >= 2' "$log1" >/dev/null \
         || fail "access log lines lack fields"
-    grep -qF '"path":"/ats/v1/candidates/bad%FFutf8"' "$log1" || fail "a non-UTF-8 path left no log line"
+    grep -qF '"path":"/ats/v1/candidates/bad\ufffdutf8"' "$log1" || fail "a non-UTF-8 path left no log line"
 }
 for_each_store suite
 
