@@ -197,8 +197,9 @@ JSON
 }
 for_each_store suite
 
-# A create sent and never answered: 409, which Merge's clients do not retry
-# (they retry 408, 429 and 5xx), with the advice to look before resending.
+# A create sent and never answered: 409, which Merge's Node client does not
+# retry (it retries 408, 429 and 5xx), with the advice to look before
+# resending.
 STORE="sqlite:$work/unknown.db"
 mkdir "$work/slow"
 "$SANDBOX" --config-dir "$work/slow" --latency 1500 >"$work/slow/urls" &

@@ -96,6 +96,14 @@ JSON
     expect_json .error.code UNAUTHORIZED
     req POST "$gw1/ats/v1/candidates" -H "X-Connection-Token: $token" -d '{"first_name": "A"}'
     expect_status 401
+    # Without a valid key no body is read (or buffered): a client that
+    # waits for "100 Continue" is answered 401 instead.
+    head -c 2000 /dev/zero | tr '\0' 'a' | sed 's/^/{"first_name": "/; s/$/"}/' >"$work/mid.json"
+    curl -s -D "$work/headers" -o "$work/body" -H "Expect: 100-continue" \
+        -H "X-Connection-Token: $token" --data-binary @"$work/mid.json" "$gw1/ats/v1/candidates"
+    grep -q "^HTTP/1.1 401" "$work/headers" || { cat "$work/headers"; fail "no 401 before the body"; }
+    grep -q "^HTTP/1.1 100" "$work/headers" && fail "the body was asked for without a key"
+    expect_json .error.code UNAUTHORIZED
     req POST "$gw1/ats/v1/candidates" -H "Authorization: Bearer ${key}x" \
         -H "X-Connection-Token: $token" -d '{"first_name": "A"}'
     expect_status 401
@@ -146,6 +154,13 @@ JSON
     status_line=$(timeout 10 head -n 1 <&3)
     exec 3<&-
     case $status_line in "HTTP/1.1 400 "*) ;; *) fail "two Content-Length headers: '$status_line'" ;; esac
+    # Content-Length and chunked together: refused too.
+    exec 3<>"/dev/tcp/127.0.0.1/${gw2##*:}"
+    printf 'POST /ats/v1/candidates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Connection-Token: %s\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n0\r\n\r\n' \
+        "$key" "$token" ${#dup} "$dup" >&3
+    status_line=$(timeout 10 head -n 1 <&3)
+    exec 3<&-
+    case $status_line in "HTTP/1.1 400 "*) ;; *) fail "Content-Length and chunked: '$status_line'" ;; esac
     [ "$(opportunities)" -eq "$before" ] || fail "a request with two Content-Length headers created a candidate"
     # A key and a connection made while both run are seen by both; a
     # removed connection stops working on both.

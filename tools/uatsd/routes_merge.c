@@ -11,10 +11,12 @@
  * core call and translates the answer back. What either direction loses is
  * listed in docs/api-merge.md; a create reports it as Merge-shaped warnings.
  *
- * Duplicates: Merge's official clients retry a POST that was answered 408,
+ * Duplicates: Merge's Node client retries a POST that was answered 408,
  * 429 or 5xx. So a write whose outcome is unknown (the vendor may have
- * stored it) is answered 409, which they do not retry; every other failed
+ * stored it) is answered 409, which it does not retry; every other failed
  * write certainly did not take effect, and a retry of it is harmless.
+ * Merge's Python client retries nothing unless told to, and then a 409
+ * too: Idempotency-Key (gw_idem) covers it.
  */
 #include <config.h>
 

@@ -39,6 +39,9 @@ typedef struct request {
     size_t len, cap;
     int too_large;
     int queued;                 /* a response went out during the upload */
+    const gw_route *route;      /* admitted: the route taken */
+    gw_resp refused;            /* not admitted: the answer, sent once the body is dropped */
+    int is_refused;
     long long start_ms;
     int status;
     size_t bytes_out;
@@ -298,10 +301,46 @@ static MHD_Result_ send_json(request *q, gw_resp *resp)
     return rc;
 }
 
+/* What is checked as soon as the headers are in, before any of the body
+ * is read: the path (404, 405) and the gateway key (401, 503), so that a
+ * client without a key never has a body buffered. 0: go on (q->route is
+ * set; /healthz has none and needs no key); -1: resp is the answer. */
+static int admit(request *q, gw_resp *resp)
+{
+    if (strcmp(q->r.path, "/healthz") == 0)
+        return 0;
+    int path_known;
+    const gw_route *rt = find_route_allow(q, &path_known, resp->allow, sizeof resp->allow);
+    if (!rt) {
+        if (path_known)
+            gw_fail(&q->r, resp, 405, "METHOD_NOT_ALLOWED", "this path does not take that method",
+                    NULL);
+        else
+            gw_fail(&q->r, resp, 404, "NO_SUCH_ROUTE", "no route has this path", NULL);
+        return -1;
+    }
+    q->r.family = rt->family;
+    int ok = authorized(q->r.gw, &q->r);
+    if (ok <= 0) {
+        if (ok < 0)
+            gw_fail(&q->r, resp, 503, "STORE_UNAVAILABLE", "the key store cannot be read", NULL);
+        else {
+            gw_fail(&q->r, resp, 401, "UNAUTHORIZED",
+                    "a valid gateway API key is needed: Authorization: Bearer <key>", NULL);
+            resp->challenge = true;
+        }
+        return -1;
+    }
+    q->route = rt;
+    return 0;
+}
+
+/* An admitted request, its body read. */
 static void dispatch(request *q, gw_resp *resp)
 {
     gw *g = q->r.gw;
-    if (strcmp(q->r.path, "/healthz") == 0) {
+    const gw_route *rt = q->route;
+    if (!rt) {
         if (strcmp(q->r.method, "GET") != 0 && strcmp(q->r.method, "HEAD") != 0) {
             gw_fail(&q->r, resp, 405, "METHOD_NOT_ALLOWED", "use GET", NULL);
             snprintf(resp->allow, sizeof resp->allow, "GET, HEAD");
@@ -312,34 +351,12 @@ static void dispatch(request *q, gw_resp *resp)
                                "store", store_backend(g->store));
         return;
     }
-    int path_known;
-    const gw_route *rt = find_route_allow(q, &path_known, resp->allow, sizeof resp->allow);
-    if (!rt) {
-        if (path_known)
-            gw_fail(&q->r, resp, 405, "METHOD_NOT_ALLOWED", "this path does not take that method",
-                    NULL);
-        else
-            gw_fail(&q->r, resp, 404, "NO_SUCH_ROUTE", "no route has this path", NULL);
-        return;
-    }
     match(rt->pattern, q);      /* the captures of the route taken */
-    q->r.family = rt->family;
     if (q->too_large) {
         char msg[96];
         snprintf(msg, sizeof msg, "the body exceeds the gateway's limit of %zu bytes",
                  g->opt.max_body);
         gw_fail(&q->r, resp, 413, "BODY_TOO_LARGE", msg, NULL);
-        return;
-    }
-    int ok = authorized(g, &q->r);
-    if (ok <= 0) {
-        if (ok < 0)
-            gw_fail(&q->r, resp, 503, "STORE_UNAVAILABLE", "the key store cannot be read", NULL);
-        else {
-            gw_fail(&q->r, resp, 401, "UNAUTHORIZED",
-                    "a valid gateway API key is needed: Authorization: Bearer <key>", NULL);
-            resp->challenge = true;
-        }
         return;
     }
     rt->handler(&q->r, resp);
@@ -620,6 +637,7 @@ static void request_free(request *q)
         return;
     free(q->body);
     free(q->path_copy);
+    json_decref(q->refused.body);
     free(q);
 }
 
@@ -646,13 +664,21 @@ static MHD_Result_ too_large_now(request *q, gw *g)
     return refuse_now(q, 413, "BODY_TOO_LARGE", msg);
 }
 
-static MHD_Result_ count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
-                                        const char *value)
+/* How many Content-Length and Transfer-Encoding headers a request has. */
+typedef struct framing {
+    int content_length, transfer_encoding;
+} framing;
+
+static MHD_Result_ count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
 {
+    framing *f = cls;
     (void)kind;
     (void)value;
     if (strcasecmp(key, "Content-Length") == 0)
-        ++*(int *)cls;
+        f->content_length++;
+    else if (strcasecmp(key, "Transfer-Encoding") == 0)
+        f->transfer_encoding++;
     return MHD_YES;
 }
 
@@ -676,14 +702,18 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
                  (unsigned long)atomic_fetch_add(&g->next_id, 1));
         atomic_fetch_add(&g->active, 1);
         *con_cls = q;
-        /* More than one Content-Length: this libmicrohttpd frames the body
-         * by the first, a proxy in front may by another (RFC 9112 6.3:
-         * an unrecoverable framing error). */
-        int ncl = 0;
-        MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &ncl);
-        if (ncl > 1)
-            return refuse_now(q, 400, "AMBIGUOUS_CONTENT_LENGTH",
-                              "more than one Content-Length header");
+        /* A body whose length two headers could tell apart: more than one
+         * Content-Length (this libmicrohttpd frames the body by the first),
+         * more than one Transfer-Encoding (it reads the first), or both
+         * (it goes by the chunks). A proxy in front may go by another, and
+         * read the rest as a further request (RFC 9112 6.1 and 6.3). */
+        framing fr = {0, 0};
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &fr);
+        if (fr.content_length > 1 || fr.transfer_encoding > 1 ||
+            (fr.content_length && fr.transfer_encoding))
+            return refuse_now(q, 400, "AMBIGUOUS_FRAMING",
+                              "the body's length is given twice (Content-Length, "
+                              "Transfer-Encoding)");
         /* Refuse a declared oversized body before reading it (and before
          * MHD says "100 Continue"). */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -694,6 +724,18 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
             if (errno || *end || n > g->opt.max_body)
                 return too_large_now(q, g);
         }
+        if (admit(q, &q->refused) != 0) {
+            /* A client waiting for "100 Continue" is answered now and never
+             * sends its body. Others may be sending it already: answering
+             * before it is read would reach them as a connection reset, so
+             * it is read, dropped, and answered at its end. */
+            const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+            if (expect && strcasecmp(expect, "100-continue") == 0) {
+                q->queued = 1;
+                return send_json(q, &q->refused);
+            }
+            q->is_refused = 1;
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -701,6 +743,12 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
         *upload_data_size = 0;
         if (q->queued)
             return MHD_YES;
+        if (q->is_refused) {
+            /* Not admitted: dropped, never buffered; past the cap, the
+             * connection is dropped too. */
+            q->len += n;
+            return q->len > g->opt.max_body ? MHD_NO : MHD_YES;
+        }
         if (q->too_large || q->len + n > g->opt.max_body) {
             /* A body of undeclared length (chunked) that outgrows the cap:
              * answering now, with the client still sending, would reach it
@@ -732,11 +780,13 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *c, const char *u
     }
     if (q->queued)
         return MHD_YES;
+    q->queued = 1;
+    if (q->is_refused)
+        return send_json(q, &q->refused);
     q->r.body = q->body ? q->body : "";
     q->r.body_len = q->len;
     gw_resp resp = {0};
     dispatch(q, &resp);
-    q->queued = 1;
     return send_json(q, &resp);
 }
 
