@@ -87,3 +87,6 @@ done
 echo
 echo "-- 5. the emulator's capacity: the raw client figures in 1 are what one"
 echo "   connection to uats-sandbox serves; uats runs below them, not against them."
+echo
+echo "-- 6. the gateway: GET through uatsd with wrk, next to the same read in-process"
+bash bench/gateway.sh

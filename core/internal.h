@@ -91,10 +91,14 @@ bool uats__is_base64(const char *s, size_t len);
 /* ---- objects (object.c) ---- */
 struct uats_object {
     uats_kind kind;
-    json_t *root;  /* canonical, always valid against uats__schema_root(kind) */
+    json_t *root;  /* always valid against uats__schema_root(kind) */
+    bool ordered;  /* root's keys are in schema order, as uats__validate leaves
+                      them: uats_object_to_json copies instead of rebuilding.
+                      Setters that may add a key clear it. */
 };
-/* Wrap root (taken) without checking it: for JSON that was just validated. */
-uats_object *uats__object_wrap(uats_kind kind, json_t *root);
+/* Wrap root (taken) without checking it: for JSON that was just validated.
+ * ordered: root came from uats__validate and was not reordered since. */
+uats_object *uats__object_wrap(uats_kind kind, json_t *root, bool ordered);
 
 /* ---- base64 and time (codec.c) ---- */
 char *uats__base64_encode(const void *data, size_t len);  /* new */

@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-uats_object *uats__object_wrap(uats_kind kind, json_t *root)
+uats_object *uats__object_wrap(uats_kind kind, json_t *root, bool ordered)
 {
     uats_object *obj = uats__malloc(sizeof *obj);
     if (!obj) {
@@ -18,6 +18,7 @@ uats_object *uats__object_wrap(uats_kind kind, json_t *root)
     }
     obj->kind = kind;
     obj->root = root;
+    obj->ordered = ordered;
     return obj;
 }
 
@@ -26,7 +27,7 @@ uats_object *uats_object_new(uats_kind kind)
     if (!uats__schema_root(kind))
         return NULL;
     json_t *root = json_object();
-    return root ? uats__object_wrap(kind, root) : NULL;
+    return root ? uats__object_wrap(kind, root, true) : NULL;
 }
 
 uats_object *uats_object_dup(const uats_object *obj)
@@ -34,7 +35,7 @@ uats_object *uats_object_dup(const uats_object *obj)
     if (!obj)
         return NULL;
     json_t *root = json_deep_copy(obj->root);
-    return root ? uats__object_wrap(obj->kind, root) : NULL;
+    return root ? uats__object_wrap(obj->kind, root, obj->ordered) : NULL;
 }
 
 void uats_object_free(uats_object *obj)
@@ -65,7 +66,7 @@ uats_code uats_object_from_json(uats_kind kind, const json_t *json,
     uats_code rc = uats__validate(root, json, "", &copy, err);
     if (rc != UATS_OK)
         return rc;
-    *out = uats__object_wrap(kind, copy);
+    *out = uats__object_wrap(kind, copy, true);
     return *out ? UATS_OK : uats__err_set(err, UATS_E_NOMEM, "out of memory");
 }
 
@@ -98,6 +99,23 @@ json_t *uats_object_to_json(const uats_object *obj, unsigned flags)
     json_t *out;
     if (!obj)
         return NULL;
+    if (obj->ordered) {
+        /* Already in schema order (read or received, not reordered since):
+         * a copy is all it takes, without remote_data unless asked. */
+        const char *key;
+        json_t *value;
+        if (!(out = json_object()))
+            return NULL;
+        json_object_foreach(obj->root, key, value) {
+            if (!(flags & UATS_JSON_REMOTE_DATA) && strcmp(key, "remote_data") == 0)
+                continue;
+            if (json_object_set_new(out, key, json_deep_copy(value)) != 0) {
+                json_decref(out);
+                return NULL;
+            }
+        }
+        return out;
+    }
     /* Rebuilding yields the canonical key order whatever order the setters
      * ran in. Every value was checked when set, and an object still being
      * built may lack required keys, so only memory can make this fail. */
@@ -253,6 +271,7 @@ static uats_code store(uats_object *obj, const located *loc, json_t *value, uats
     json_decref(value);
     if (rc != UATS_OK)
         return rc;
+    obj->ordered = false;   /* a new key goes last */
     return set_at(obj->root, loc->path, copy, err);
 }
 
@@ -378,6 +397,7 @@ uats_code uats_set_data(uats_object *obj, const void *bytes, size_t len,
     uats__free_mem(b64);
     if (!v)
         return uats__err_set(err, UATS_E_NOMEM, "out of memory");
+    obj->ordered = false;
     if (set_at(obj->root, loc.path, v, err) != UATS_OK)
         return UATS_E_NOMEM;
     unset_at(obj->root, "url");
@@ -457,6 +477,7 @@ static uats_code append(uats_object *obj, const located *loc, json_t *item, uats
             json_decref(copy);
             return uats__err_set(err, UATS_E_NOMEM, "out of memory");
         }
+        obj->ordered = false;
         if ((rc = set_at(obj->root, loc->path, arr, err)) != UATS_OK) {
             json_decref(copy);
             return rc;

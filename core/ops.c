@@ -153,11 +153,23 @@ static uats_code op_finish(op *o, uats_code rc, json_t *result, uats_kind kind,
     }
     char stamp[UATS_TIME_SIZE];
     uats__now_iso(stamp);
+    /* modified_at comes just before remote_data in both kinds' schema: set
+     * it, then move remote_data behind it, and the copy stays in schema
+     * order (uats_object_to_json then only copies it). */
+    json_t *remote = json_incref(json_object_get(copy, "remote_data"));
+    if (remote)
+        json_object_del(copy, "remote_data");
     if (json_object_set_new(copy, "modified_at", json_string(stamp)) != 0) {
+        json_decref(remote);
         json_decref(copy);
         return op_fail(o, UATS_E_NOMEM, "out of memory");
     }
-    *out = uats__object_wrap(kind, copy);
+    /* set_new takes remote, also when it fails. */
+    if (remote && json_object_set_new(copy, "remote_data", remote) != 0) {
+        json_decref(copy);
+        return op_fail(o, UATS_E_NOMEM, "out of memory");
+    }
+    *out = uats__object_wrap(kind, copy, true);
     if (!*out)
         return op_fail(o, UATS_E_NOMEM, "out of memory");
     return op_end(o, UATS_OK);

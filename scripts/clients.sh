@@ -38,16 +38,21 @@ key=$(tools/uatsd/uatsd --store "$store" --init --label clients) || fail "uatsd 
 token=$(tools/uats --config <(printf '{"l": %s}' "$(cat "$work/lever.json")") --connection l \
         store add "clients-$$-$RANDOM" --store "$store") || fail "uats store add"
 
+# start NAME: a uatsd instance on the store; its root URL in $GW. Not in
+# a command substitution: uatsd would hold its pipe open (the script would
+# wait forever) and its pid would not reach pids (it would outlive us).
 start() {
     tools/uatsd/uatsd --store "$store" --listen 127.0.0.1:0 --port-file "$work/port.$1" \
-        --access-log "$work/access.$1.log" 2>>"$work/uatsd.err" &
+        --access-log "$work/access.$1.log" >/dev/null 2>>"$work/uatsd.err" &
     pids+=($!)
     for _ in $(seq 100); do [ -s "$work/port.$1" ] && break; sleep 0.05; done
     [ -s "$work/port.$1" ] || { cat "$work/uatsd.err"; fail "uatsd did not start"; }
-    echo "http://127.0.0.1:$(cat "$work/port.$1")"
+    GW="http://127.0.0.1:$(cat "$work/port.$1")"
 }
-gw_a=$(start a) || exit 1
-gw_b=$(start b) || exit 1
+start a
+gw_a=$GW
+start b
+gw_b=$GW
 
 echo "== Kombo SDK (@kombo-api/sdk) -> uatsd A"
 UATSD_URL=$gw_a UATSD_KEY=$key UATSD_KOMBO_INTEGRATION=$token UATSD_JOB_ID=$(cat "$work/lever.job") \

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential autoconf automake libtool libltdl-dev pkg-config
   libjansson-dev check libcurl4-openssl-dev libmicrohttpd-dev valgrind
-  libsqlite3-dev libpq-dev libssl-dev curl jq
+  libsqlite3-dev libpq-dev libssl-dev curl jq python3
 )
 
 missing=()

@@ -2637,6 +2637,57 @@ START_TEST(input_json_is_copied)
 }
 END_TEST
 
+/* Keys come out in schema order however the object was made: read from
+ * JSON in another order, or built by setters in another order (the copy
+ * path of uats_object_to_json and the rebuilding path must agree). */
+static void assert_keys(json_t *j, const char *const *want)
+{
+    const char *key;
+    json_t *v;
+    size_t i = 0;
+    json_object_foreach(j, key, v) {
+        (void)v;
+        ck_assert_msg(want[i], "extra key %s", key);
+        ck_assert_str_eq(key, want[i]);
+        i++;
+    }
+    ck_assert_ptr_null(want[i]);
+    json_decref(j);
+}
+
+START_TEST(keys_come_out_in_schema_order)
+{
+    static const char *const order[] = {"id", "first_name", "last_name", "tags",
+                                        "modified_at", NULL};
+    static const char *const with_remote[] = {"id", "first_name", "last_name", "tags",
+                                              "modified_at", "remote_data", NULL};
+    uats_error err = {0};
+    uats_object *c = NULL;
+    const char *text = "{\"remote_data\": {\"x\": 1}, \"modified_at\": \"2026-01-01T00:00:00Z\","
+                       " \"tags\": [\"a\"], \"last_name\": \"L\", \"first_name\": \"F\","
+                       " \"id\": \"1\"}";
+    uats_code rc = uats_object_from_text(UATS_KIND_CANDIDATE, text, strlen(text), &c, &err);
+    keep(c);
+    ASSERT_OK(rc, err);
+    assert_keys(uats_object_to_json(c, 0), order);
+    assert_keys(uats_object_to_json(c, UATS_JSON_REMOTE_DATA), with_remote);
+    uats_object *d = keep(uats_object_dup(c));
+    assert_keys(uats_object_to_json(d, UATS_JSON_REMOTE_DATA), with_remote);
+
+    uats_object *b = keep(uats_object_new(UATS_KIND_CANDIDATE));
+    ck_assert_int_eq(uats_set_string(b, UATS_F_MODIFIED_AT, "2026-01-01T00:00:00Z", &err), UATS_OK);
+    ck_assert_int_eq(uats_list_add_string(b, UATS_F_TAGS, "a", &err), UATS_OK);
+    ck_assert_int_eq(uats_set_string(b, UATS_F_LAST_NAME, "L", &err), UATS_OK);
+    ck_assert_int_eq(uats_set_string(b, UATS_F_FIRST_NAME, "F", &err), UATS_OK);
+    ck_assert_int_eq(uats_set_string(b, UATS_F_ID, "1", &err), UATS_OK);
+    assert_keys(uats_object_to_json(b, 0), order);
+    /* A setter on an object read in order: a new key must not go last. */
+    ck_assert_int_eq(uats_unset(c, UATS_F_FIRST_NAME), UATS_OK);
+    ck_assert_int_eq(uats_set_string(c, UATS_F_FIRST_NAME, "G", &err), UATS_OK);
+    assert_keys(uats_object_to_json(c, 0), order);
+}
+END_TEST
+
 /* ======================================================================== */
 
 static TCase *tcase(Suite *s, const char *name)
@@ -2709,6 +2760,7 @@ int main(void)
     tcase_add_test(tc, remote_data_keeps_anything);
     tcase_add_test(tc, remote_fields_keep_anything);
     tcase_add_test(tc, input_json_is_copied);
+    tcase_add_test(tc, keys_come_out_in_schema_order);
 
     return run_suite(s);
 }

@@ -57,7 +57,7 @@ static int generated_token(char out[80])
     return 0;
 }
 
-int cmd_store(cli *c, int argc, char **argv)
+static int store_command(cli *c, int argc, char **argv, char **url_copy)
 {
     static const struct option longopts[] = {
         {"store", required_argument, NULL, 's'},
@@ -81,7 +81,13 @@ int cmd_store(cli *c, int argc, char **argv)
     optind = 0;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 's': url = optarg; break;
+        case 's':
+            free(*url_copy);
+            url = *url_copy = strdup(optarg);
+            if (!url)
+                return EXIT_FAILURE_;
+            store_hide_password(optarg);    /* ps(1) shows argv */
+            break;
         case 'e': token_env = optarg; break;
         case 'r': replace = 1; break;
         case 'n': check = 0; break;
@@ -179,6 +185,14 @@ int cmd_store(cli *c, int argc, char **argv)
     }
     json_decref(cfg);
     store_close(s);
+    return rc;
+}
+
+int cmd_store(cli *c, int argc, char **argv)
+{
+    char *url_copy = NULL;
+    int rc = store_command(c, argc, argv, &url_copy);
+    free(url_copy);
     return rc;
 }
 #else

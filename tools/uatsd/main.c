@@ -203,6 +203,9 @@ int main(int argc, char **argv)
 
     char why[STORE_WHY];
     char *url = store_url ? strdup(store_url) : store_default_url();
+    /* ps(1) shows argv: the password stays only in our copy. */
+    if (store_url)
+        store_hide_password((char *)store_url);
     if (!url) {
         fputs("uatsd: out of memory\n", stderr);
         return 1;

@@ -66,6 +66,28 @@ char *store_default_url(void)
     return strdup(path);
 }
 
+void store_hide_password(char *url)
+{
+    if (!url || (strncmp(url, "postgresql://", 13) != 0 && strncmp(url, "postgres://", 11) != 0))
+        return;
+    char *auth = strstr(url, "://") + 3;
+    size_t authlen = strcspn(auth, "/?#");
+    char *at = memchr(auth, '@', authlen);
+    char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (colon)
+        memset(colon + 1, 'x', (size_t)(at - colon - 1));
+    for (char *p = strstr(url, "password="); p; p = strstr(p, "password=")) {
+        if (p > url && p[-1] != '?' && p[-1] != '&') {
+            p += 9;
+            continue;
+        }
+        p += 9;
+        size_t n = strcspn(p, "&#");
+        memset(p, 'x', n);
+        p += n;
+    }
+}
+
 static const char *sqlite_path(const char *url)
 {
     if (strncmp(url, "sqlite://", 9) == 0)

@@ -111,6 +111,11 @@ int store_open(const char *url, store **out, char *why);
  * (~/.local/state/...), creating the directory. New string (free); NULL
  * when out of memory. */
 char *store_default_url(void);
+
+/* Overwrite, in place, the password a PostgreSQL URL holds (user:PASSWORD@
+ * or password=...) with 'x': for the copy of the URL in argv, which ps(1)
+ * shows. Use the URL from a copy made first. */
+void store_hide_password(char *url);
 void store_close(store *s);
 const char *store_backend(const store *s);
 
