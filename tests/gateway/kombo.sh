@@ -199,6 +199,22 @@ JSON
     expect_kombo_error 400 INTEGRATION.ACTION_NOT_AVAILABLE
     [ "$(opportunities)" -eq "$before" ] || fail "a refused request created a candidate"
 
+    # Idempotency-Key, as on the native API: a resend gets the first answer
+    # and writes nothing; the key cannot be reused for another request.
+    local ikey="kombo-$run_id" once
+    req POST "$GW/ats/candidates" "${auth[@]}" -H "Idempotency-Key: $ikey" -d "$ok"
+    expect_status 200
+    once=$(jbody .data.id)
+    curl -s -D "$work/headers" -o "$work/body" "${auth[@]}" -H "Idempotency-Key: $ikey" \
+        -d "$ok" "$GW/ats/candidates"
+    expect_json .data.id "$once"
+    grep -qi "^Idempotent-Replayed: true" "$work/headers" || fail "the resend was not a replay"
+    [ "$(opportunities)" -eq $((before + 1)) ] || fail "a resent create made a second candidate"
+    req POST "$GW/ats/candidates" "${auth[@]}" -H "Idempotency-Key: $ikey" \
+        -d "$(jq '.candidate.first_name = "Other"' <<<"$ok")"
+    expect_kombo_error 422 PLATFORM.INPUT_INVALID
+    [ "$(opportunities)" -eq $((before + 1)) ] || fail "a reused key created a candidate"
+
     # POST /ats/candidates is also Panora's (plural) create: a request with
     # Panora's header and not Kombo's is Panora's, answered in its shape.
     local ptoken

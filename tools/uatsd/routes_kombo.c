@@ -1194,19 +1194,26 @@ static void kb_create(gw_req *r, gw_resp *out)
         kb_fail_core(r, out, &err, 0, t.connector);
         goto done;
     }
-    if (uats_candidate_create(gw_link_conn(l), input, &cand, &w, &err) != UATS_OK) {
-        kb_fail_core(r, out, &err, 1, t.connector);
+    /* Idempotency-Key as on the native API: the SDK, with retries on,
+     * resends after a lost answer or a connection error too. */
+    gw_idem idem;
+    if (!gw_idem_begin(r, l, &idem, out))
         goto done;
+    uats_code code = uats_candidate_create(gw_link_conn(l), input, &cand, &w, &err);
+    if (code != UATS_OK) {
+        kb_fail_core(r, out, &err, 1, t.connector);
+    } else {
+        kb_core_warnings(&t, w);
+        hint.job_id = kb_json_str(json_object_get(doc, "application"), "job_id");
+        hint.stage_id = kb_json_str(json_object_get(doc, "application"), "stage_id");
+        out->body = t.nomem ? NULL : kb_success(kb_candidate_json(cand, &hint),
+                                                json_incref(t.warnings));
+        if (!out->body)
+            kb_fail_after_write(r, out);
+        else
+            out->status = 200;   /* Kombo answers a create with 200, and its SDK wants it */
     }
-    kb_core_warnings(&t, w);
-    hint.job_id = kb_json_str(json_object_get(doc, "application"), "job_id");
-    hint.stage_id = kb_json_str(json_object_get(doc, "application"), "stage_id");
-    out->body = t.nomem ? NULL : kb_success(kb_candidate_json(cand, &hint),
-                                            json_incref(t.warnings));
-    if (!out->body)
-        kb_fail_after_write(r, out);
-    else
-        out->status = 200;   /* Kombo answers a create with 200, and its SDK wants it */
+    gw_idem_end(r, &idem, code, out);
 done:
     gw_link_release(l);
     json_decref(body);
@@ -1255,17 +1262,22 @@ static void kb_add_attachment(gw_req *r, gw_resp *out)
         kb_fail_core(r, out, &err, 0, t.connector);
         goto done;
     }
-    if (uats_attachment_add(gw_link_conn(l), r->params[0], input, &att, &w, &err) != UATS_OK) {
-        kb_fail_core(r, out, &err, 1, t.connector);
+    gw_idem idem;
+    if (!gw_idem_begin(r, l, &idem, out))
         goto done;
+    uats_code code = uats_attachment_add(gw_link_conn(l), r->params[0], input, &att, &w, &err);
+    if (code != UATS_OK) {
+        kb_fail_core(r, out, &err, 1, t.connector);
+    } else {
+        kb_core_warnings(&t, w);
+        /* Kombo's answer has an empty data object. */
+        out->body = t.nomem ? NULL : kb_success(json_object(), json_incref(t.warnings));
+        if (!out->body)
+            kb_fail_after_write(r, out);
+        else
+            out->status = 200;
     }
-    kb_core_warnings(&t, w);
-    /* Kombo's answer has an empty data object. */
-    out->body = t.nomem ? NULL : kb_success(json_object(), json_incref(t.warnings));
-    if (!out->body)
-        kb_fail_after_write(r, out);
-    else
-        out->status = 200;
+    gw_idem_end(r, &idem, code, out);
 done:
     gw_link_release(l);
     json_decref(body);
