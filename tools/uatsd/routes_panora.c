@@ -320,10 +320,17 @@ static void create_with(gw_req *r, gw_resp *out, gw_link *l, const json_t *body)
     if (seed_tx_init(&tx) != 0 || !panora_input(&tx, body)) {
         seed_fail(r, out, &tx);
     } else {
-        uats_object *cand = seed_create(r, out, l, &tx, panora_names);
-        if (cand)
-            answer(r, out, 201, cand, tx.warnings);
-        uats_object_free(cand);
+        /* A retry with the same Idempotency-Key gets this answer again
+         * instead of a second candidate (idem.c). */
+        gw_idem idem;
+        if (gw_idem_begin(r, l, &idem, out)) {
+            uats_code code = UATS_E_INTERNAL;
+            uats_object *cand = seed_create(r, out, l, &tx, &code, panora_names);
+            if (cand)
+                answer(r, out, 201, cand, tx.warnings);
+            uats_object_free(cand);
+            gw_idem_end(r, &idem, code, out);
+        }
     }
     seed_tx_clear(&tx);
 }

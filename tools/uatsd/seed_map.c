@@ -325,7 +325,7 @@ static bool append_warnings(seed_tx *tx, const uats_warnings *w, const seed_rena
     return true;
 }
 
-uats_object *seed_create(gw_req *r, gw_resp *out, gw_link *l, seed_tx *tx,
+uats_object *seed_create(gw_req *r, gw_resp *out, gw_link *l, seed_tx *tx, uats_code *code,
                          const seed_rename *table)
 {
     uats_error err;
@@ -334,6 +334,7 @@ uats_object *seed_create(gw_req *r, gw_resp *out, gw_link *l, seed_tx *tx,
     uats_code rc = uats_object_from_json(UATS_KIND_CANDIDATE_INPUT, tx->unified, &input, &err);
     if (rc == UATS_OK)
         rc = uats_candidate_create(gw_link_conn(l), input, &cand, &w, &err);
+    *code = rc;
     uats_object_free(input);
     if (rc != UATS_OK) {
         fail_core(r, out, &err, table);

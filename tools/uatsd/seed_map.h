@@ -92,9 +92,10 @@ bool seed_file_name_in(seed_tx *tx, const json_t *item, const char *url, json_t 
  * Run the create: read tx->unified as a create input, create the candidate
  * through l, and return it (new: uats_object_free) with the connector's
  * warnings appended to tx->warnings, renamed by table. NULL after filling
- * out with the family's error (input errors name the API's field).
+ * out with the family's error (input errors name the API's field). *code
+ * is the core's result (for gw_idem_end).
  */
-uats_object *seed_create(gw_req *r, gw_resp *out, gw_link *l, seed_tx *tx,
+uats_object *seed_create(gw_req *r, gw_resp *out, gw_link *l, seed_tx *tx, uats_code *code,
                          const seed_rename *table);
 
 /* Get the candidate id through l. NULL after filling out. */
