@@ -105,3 +105,20 @@ expect_json() {
     got=$(jq -r "$1" "$work/body") || { cat "$work/body"; fail "not JSON"; }
     [ "$got" = "$2" ] || { cat "$work/body"; echo; fail "$1 is '$got', expected '$2'"; }
 }
+
+# expect_idempotent_create ID_FILTER URL [curl args]: the same create sent
+# twice with one Idempotency-Key is answered 201 twice with the same id
+# (jq ID_FILTER on the body), and the Lever emulator holds one opportunity
+# more, not two.
+expect_idempotent_create() {
+    local filter=$1 url=$2; shift 2
+    local before once key="idem-$run_id-$RANDOM"
+    local body='{"first_name": "Once", "last_name": "Only"}'
+    before=$(opportunities)
+    req POST "$url" "$@" -H "Idempotency-Key: $key" -d "$body"
+    [ "$STATUS" = 201 ] || { cat "$work/body"; fail "HTTP $STATUS for an idempotent create"; }
+    once=$(jbody "$filter")
+    req POST "$url" "$@" -H "Idempotency-Key: $key" -d "$body"
+    [ "$STATUS" = 201 ] && [ "$(jbody "$filter")" = "$once" ] || fail "the retry was not a replay"
+    [ "$(opportunities)" -eq $((before + 1)) ] || fail "a retried create made a second candidate"
+}

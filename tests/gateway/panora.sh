@@ -136,15 +136,7 @@ JSON
     [ "$(opportunities)" -eq "$before" ] || fail "a refused request created a candidate"
 
     # Idempotency-Key: a retried create is answered again, not repeated.
-    local once
-    req POST "$GW/ats/candidate" "${auth[@]}" -H "Idempotency-Key: p-$run_id" \
-        -d '{"first_name": "Once", "last_name": "Only"}'
-    [ "$STATUS" = 201 ] || { cat "$work/body"; fail "HTTP $STATUS for an idempotent create"; }
-    once=$(jbody .id)
-    req POST "$GW/ats/candidate" "${auth[@]}" -H "Idempotency-Key: p-$run_id" \
-        -d '{"first_name": "Once", "last_name": "Only"}'
-    [ "$STATUS" = 201 ] && [ "$(jbody .id)" = "$once" ] || fail "the retry was not a replay"
-    [ "$(opportunities)" -eq $((before + 1)) ] || fail "a retried create made a second candidate"
+    expect_idempotent_create .id "$GW/ats/candidate" "${auth[@]}"
 
     stop_uatsd "$GW_PID"
     for f in "$GW_LOG" "$work/uatsd.err" "$work/body"; do

@@ -135,15 +135,7 @@ JSON
     [ "$(opportunities)" -eq "$before" ] || fail "a refused request created a candidate"
 
     # Idempotency-Key: a retried create is answered again, not repeated.
-    local once
-    req POST "$base?$acct" "${auth[@]}" -H "Idempotency-Key: t-$run_id" \
-        -d '{"first_name": "Once", "last_name": "Only"}'
-    [ "$STATUS" = 201 ] || { cat "$work/body"; fail "HTTP $STATUS for an idempotent create"; }
-    once=$(jbody .id)
-    req POST "$base?$acct" "${auth[@]}" -H "Idempotency-Key: t-$run_id" \
-        -d '{"first_name": "Once", "last_name": "Only"}'
-    [ "$STATUS" = 201 ] && [ "$(jbody .id)" = "$once" ] || fail "the retry was not a replay"
-    [ "$(opportunities)" -eq $((before + 1)) ] || fail "a retried create made a second candidate"
+    expect_idempotent_create .id "$base?$acct" "${auth[@]}"
 
     stop_uatsd "$GW_PID"
     # The token travels in the query here: the access log must not keep it.

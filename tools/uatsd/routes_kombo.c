@@ -373,31 +373,31 @@ static int kb_str(kb_tr *t, const json_t *obj, const char *key, const char *wher
     return 0;
 }
 
-/* A value that must be an object when present: NULL when absent or null. */
-static int kb_obj(kb_tr *t, const json_t *obj, const char *key, const char *where,
-                  json_t **out)
+/* A value that must be of type (named, for the message) when present:
+ * NULL when absent or null. */
+static int kb_typed(kb_tr *t, const json_t *obj, const char *key, const char *where,
+                    json_type type, const char *type_name, json_t **out)
 {
     json_t *v = json_object_get(obj, key);
     *out = NULL;
     if (!v || json_is_null(v))
         return 0;
-    if (!json_is_object(v))
-        return kb_bad(t, "%s%s%s must be an object", where, *where ? "." : "", key);
+    if (json_typeof(v) != type)
+        return kb_bad(t, "%s%s%s must be %s", where, *where ? "." : "", key, type_name);
     *out = v;
     return 0;
+}
+
+static int kb_obj(kb_tr *t, const json_t *obj, const char *key, const char *where,
+                  json_t **out)
+{
+    return kb_typed(t, obj, key, where, JSON_OBJECT, "an object", out);
 }
 
 static int kb_arr(kb_tr *t, const json_t *obj, const char *key, const char *where,
                   json_t **out)
 {
-    json_t *v = json_object_get(obj, key);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_array(v))
-        return kb_bad(t, "%s%s%s must be an array", where, *where ? "." : "", key);
-    *out = v;
-    return 0;
+    return kb_typed(t, obj, key, where, JSON_ARRAY, "an array", out);
 }
 
 /* Keys Kombo's schema does not have are ignored with a warning. */
