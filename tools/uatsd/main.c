@@ -67,8 +67,6 @@ static void usage(FILE *f)
 "5 connectors, 1 other failure.\n", f);
 }
 
-static volatile sig_atomic_t stop_signal;
-
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
     char *end;
@@ -311,7 +309,6 @@ int main(int argc, char **argv)
         if (gw_reopen_access_log(&g) != 0)
             fprintf(stderr, "uatsd: SIGHUP: cannot reopen %s: %s\n", g.access_path,
                     strerror(errno));
-    stop_signal = sig;
     fprintf(stderr, "uatsd: %s: finishing in-flight requests\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     gw_server_stop(&g);

@@ -814,7 +814,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 int gw_server_start(gw *g)
 {
     struct sockaddr_storage ss;
-    socklen_t sslen;
     memset(&ss, 0, sizeof ss);
     struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
@@ -822,18 +821,15 @@ int gw_server_start(gw *g)
     if (inet_pton(AF_INET, g->opt.listen_host, &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
         v4->sin_port = htons((uint16_t)g->opt.port);
-        sslen = sizeof *v4;
     } else if (inet_pton(AF_INET6, g->opt.listen_host, &v6->sin6_addr) == 1) {
         v6->sin6_family = AF_INET6;
         v6->sin6_port = htons((uint16_t)g->opt.port);
-        sslen = sizeof *v6;
         flags |= MHD_USE_IPv6;
     } else {
         fprintf(stderr, "uatsd: --listen: %s is not an IPv4 or IPv6 address\n",
                 g->opt.listen_host);
         return -1;
     }
-    (void)sslen;
     if (g->opt.threads == 0)
         flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     else
